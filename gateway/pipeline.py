@@ -1,0 +1,110 @@
+"""The one function every channel calls: bytes and a destination in, a verdict out.
+
+content.read -> detect -> policy.decide -> content.write (when redacting).
+Channels (CLI, HTTP, SMTP) never call the stages directly, so a transfer is
+judged the same way whichever way it leaves.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from gateway import content
+from gateway.content.formats.base import Limits
+from gateway.content.model import NotRedactable, Part
+from gateway.detect.model import Detection
+from gateway.policy.verdict import Action, Reason, Verdict
+
+
+class Detecting(Protocol):
+    def detect(self, document: Part) -> Detection: ...
+
+
+class Deciding(Protocol):
+    def decide(self, detection: Detection, destination: str | None, today: date) -> Verdict: ...
+
+
+@dataclass
+class Inspection:
+    """The full outcome of inspecting one transfer (or one file of it)."""
+
+    name: str
+    destination: str | None
+    document: Part
+    detection: Detection
+    verdict: Verdict
+    redacted: bytes | None
+    seconds: float
+
+    @property
+    def action(self) -> Action:
+        return self.verdict.action
+
+    @property
+    def content_kind(self) -> str:
+        return self.document.kind
+
+    def to_json(self, reveal: bool = False) -> dict[str, Any]:
+        """The contract's JSON verdict (section 2). Values only with `reveal`."""
+        v = self.verdict
+        out: dict[str, Any] = {
+            "action": v.action.label,
+            "agreement": v.agreement,
+            "destination": self.destination,
+            "reasons": v.reason_texts(),
+            "findings": [f.to_json(reveal) for f in self.detection.findings],
+            "fields": [f.to_json(self._field_allowed(f.category)) for f in self.detection.fields],
+            "excess_fields": list(v.excess_fields),
+            "missing_fields": list(v.missing_fields),
+            "subjects": self.detection.subjects,
+            "content_kind": self.content_kind,
+        }
+        if v.monitor:
+            out["mode"] = "monitor"
+            out["would_action"] = (v.would_action or v.action).label
+        return out
+
+    def _field_allowed(self, category: str) -> bool:
+        allowed = self.verdict.allowed_categories
+        if category == "NON_PERSONAL":
+            return True
+        if allowed is None:
+            return False
+        return category in allowed
+
+
+class Inspector:
+    """Holds what is expensive to build (the analyzer, the agreements); build once per process."""
+
+    def __init__(self, detector: Detecting, policy: Deciding, limits: Limits | None = None) -> None:
+        self.detector = detector
+        self.policy = policy
+        self.limits = limits or Limits()
+
+    def inspect(self, data: bytes, name: str, destination: str | None, today: date | None = None) -> Inspection:
+        started = time.perf_counter()
+        document = content.read(data, name, self.limits)
+        detection = self.detector.detect(document)
+        verdict = self.policy.decide(detection, destination, today or date.today())
+        redacted = None
+        if verdict.action is Action.REDACT and verdict.plan is not None:
+            try:
+                redacted = content.write(document, verdict.plan)
+            except NotRedactable as exc:
+                verdict.reasons.append(
+                    Reason(Action.QUARANTINE, f"The excess data cannot be removed safely: {exc}", "not-redactable")
+                )
+                verdict.action = Action.QUARANTINE
+                verdict.plan = None
+        return Inspection(
+            name=name,
+            destination=destination,
+            document=document,
+            detection=detection,
+            verdict=verdict,
+            redacted=redacted,
+            seconds=time.perf_counter() - started,
+        )
