@@ -14,6 +14,7 @@ import sys
 # Command modules, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "scan",
+    "run",
 )
 
 
@@ -28,15 +29,28 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dlp-gateway", description="Outbound data loss prevention gateway.")
-    parser.add_argument("--config", help="gateway config file (default: $DLP_CONFIG)")
+    parser.add_argument("--config", dest="global_config", metavar="FILE",
+                        help="gateway config file (default: $DLP_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"gateway.cli.{name}").register(sub)
+    _add_config_option(parser, top=True)
     return parser
+
+
+def _add_config_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """Every command and sub-command accepts `--config FILE` after its own name too."""
+    if not top and "--config" not in parser._option_string_actions:
+        parser.add_argument("--config", metavar="FILE", help="gateway config file (default: $DLP_CONFIG)")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_config_option(child)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.config = getattr(args, "config", None) or args.global_config
     try:
         return int(args.handler(args))
     except UsageError as exc:

@@ -7,7 +7,10 @@ reduced to its registrable domain by `registrable_domain`.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import functools
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -29,12 +32,11 @@ REDACTED_FIELDS = Counter(
     ["agreement", "category"],
     registry=REGISTRY,
 )
-QUARANTINE_ITEMS = Gauge(
-    "dlp_quarantine_items",
-    "Items in the quarantine store, by state.",
-    ["state"],
-    registry=REGISTRY,
-)
+# `dlp_quarantine_items` is not a Gauge object: the store is shared by every
+# node, so the exporter reads the counts from Redis at scrape time
+# (telemetry/exporter.py, QuarantineCollector). A process-local gauge would
+# disagree between nodes behind a load balancer.
+QUARANTINE_ITEMS_NAME = "dlp_quarantine_items"
 INSPECTION_SECONDS = Histogram(
     "dlp_inspection_seconds",
     "Time to inspect one transfer, from bytes to verdict.",
@@ -81,14 +83,18 @@ def registrable_domain(host: str) -> str:
 
     Uses tldextract's bundled public suffix snapshot only, never the network.
     """
-    import tldextract
-
     host = host.rsplit("@", 1)[-1].strip().lower().rstrip(".")
-    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    parts = extract(host)
+    parts = _suffix_extractor()(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
     return parts.domain or host
+
+
+@functools.cache
+def _suffix_extractor() -> Any:
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def initialise() -> None:
@@ -97,7 +103,21 @@ def initialise() -> None:
         for action in ("allow", "redact", "quarantine", "block"):
             TRANSFERS.labels(channel=channel, action=action)
         INSPECTED_BYTES.labels(channel=channel)
-    for state in QUARANTINE_STATES:
-        QUARANTINE_ITEMS.labels(state=state)
     for reason in ERROR_REASONS:
         INSPECTION_ERRORS.labels(reason=reason)
+
+
+def enable_multiprocess(directory: str) -> None:
+    """Make this process, and the processes it starts, write metrics to files in `directory`.
+
+    `dlp-gateway run` calls this before any labelled series exists, so its own
+    series and those of the proxy and worker processes are merged by the
+    exporter. prometheus_client picks its value class when a series is
+    created, which is why setting the class here is enough.
+    """
+    import os
+
+    from prometheus_client import values
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    values.ValueClass = values.get_value_class()
