@@ -31,8 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADER = ["Surname", "Forename", "Job Title", "Rank", "Station", "Pay Grade", "NI Number", "Date of Birth",
-          "Home Address", "Postcode", "Sickness Days"]
+HEADER = [
+    "Surname",
+    "Forename",
+    "Job Title",
+    "Rank",
+    "Station",
+    "Pay Grade",
+    "NI Number",
+    "Date of Birth",
+    "Home Address",
+    "Postcode",
+    "Sickness Days",
+]
 ALPHABET = "ZABCDEFGHJKLMNPQRTUVWXY"
 
 
@@ -56,11 +67,21 @@ def staff_rows(n: int, seed: int = 7) -> list[list[str]]:
     ranks = ["PC", "PS", "Insp", "Police Staff", "DC", "DS"]
     rows = []
     for _ in range(n):
-        rows.append([
-            fake.last_name(), fake.first_name(), fake.job(), rng.choice(ranks), fake.city(),
-            f"Grade {rng.randrange(1, 9)}", _nino(rng), fake.date_of_birth(minimum_age=20, maximum_age=64).isoformat(),
-            fake.street_address(), fake.postcode(), str(rng.randrange(0, 40)),
-        ])
+        rows.append(
+            [
+                fake.last_name(),
+                fake.first_name(),
+                fake.job(),
+                rng.choice(ranks),
+                fake.city(),
+                f"Grade {rng.randrange(1, 9)}",
+                _nino(rng),
+                fake.date_of_birth(minimum_age=20, maximum_age=64).isoformat(),
+                fake.street_address(),
+                fake.postcode(),
+                str(rng.randrange(0, 40)),
+            ]
+        )
     return rows
 
 
@@ -74,8 +95,10 @@ def prose(paragraphs: int, seed: int = 11) -> str:
     for i in range(paragraphs):
         text = fake.paragraph(nb_sentences=6)
         if i % 3 == 0:
-            text += (f" The subject, {fake.name()}, PNC ID {_pnc(rng)}, was seen at {fake.street_address()}, "
-                     f"{fake.postcode()}. Contact {fake.phone_number()}.")
+            text += (
+                f" The subject, {fake.name()}, PNC ID {_pnc(rng)}, was seen at {fake.street_address()}, "
+                f"{fake.postcode()}. Contact {fake.phone_number()}."
+            )
         out.append(text)
     return "\n\n".join(out)
 
@@ -189,10 +212,14 @@ def main() -> None:
     inspector.inspect(b"warm up", "w.txt", None)
     presidio.analyze("warm up", language="en")  # type: ignore[attr-defined]
 
-    print(f"gateway analyzer load {load_gateway:.2f} s, presidio load {load_presidio:.2f} s; "
-          f"median of {args.repeat}; NER {'off' if args.no_ner else 'on'}\n")
-    print("| content kind | file KB | text KB | gateway s | gateway KB/s | action | presidio s | presidio KB/s |"
-          " speed-up |")
+    print(
+        f"gateway analyzer load {load_gateway:.2f} s, presidio load {load_presidio:.2f} s; "
+        f"median of {args.repeat}; NER {'off' if args.no_ner else 'on'}\n"
+    )
+    print(
+        "| content kind | file KB | text KB | gateway s | gateway KB/s | action | presidio s | presidio KB/s |"
+        " speed-up |"
+    )
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for kind, (name, data) in files.items():
         inspection = inspector.inspect(data, name, "sftp.example.com")
@@ -200,8 +227,10 @@ def main() -> None:
         g = best_of(args.repeat, lambda d=data, n=name: inspector.inspect(d, n, "sftp.example.com"))
         p = best_of(args.repeat, lambda t=text: presidio.analyze(t, language="en"))  # type: ignore[attr-defined]
         kb, tkb = len(data) / 1024, len(text.encode()) / 1024
-        print(f"| {kind} | {kb:.0f} | {tkb:.0f} | {g:.3f} | {kb / g:.0f} | {inspection.action.label} | "
-              f"{p:.3f} | {tkb / p:.0f} | {p / g:.1f}x |")
+        print(
+            f"| {kind} | {kb:.0f} | {tkb:.0f} | {g:.3f} | {kb / g:.0f} | {inspection.action.label} | "
+            f"{p:.3f} | {tkb / p:.0f} | {p / g:.1f}x |"
+        )
 
 
 if __name__ == "__main__":

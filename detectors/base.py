@@ -17,7 +17,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
@@ -69,6 +69,9 @@ class UkRecognizer(EntityRecognizer):
     NEEDS_DIGIT: ClassVar[bool] = True
     WINDOW_BEFORE: ClassVar[int] = 60
     WINDOW_AFTER: ClassVar[int] = 25
+    #: Report nothing unless a context word is somewhere in the text (or the header):
+    #: one keyword search then spares every pattern pass on texts without context.
+    REQUIRES_CONTEXT: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -84,7 +87,8 @@ class UkRecognizer(EntityRecognizer):
         # enhancer would otherwise add a second, spaCy-dependent boost.
         super().__init__(supported_entities=[self.ENTITY], supported_language="en")
 
-    def load(self) -> None:  # noqa: D102 - nothing to load: patterns are compiled at import
+    def load(self) -> None:
+        """Nothing to load: patterns are compiled at import time."""
         return None
 
     def analyze(
@@ -104,6 +108,8 @@ class UkRecognizer(EntityRecognizer):
         if not text or (self.NEEDS_DIGIT and not HAS_DIGIT(text)):
             return []
         external = external_context or self.keywords.in_header(header)
+        if self.REQUIRES_CONTEXT and not external and not self._gate(text):
+            return []
         probe = ContextProbe(text, self.keywords, self.WINDOW_BEFORE, self.WINDOW_AFTER, external)
         results = []
         for result in self._scan(text, probe, header):
@@ -113,6 +119,10 @@ class UkRecognizer(EntityRecognizer):
                 continue
             results.append(result)
         return results
+
+    def _gate(self, text: str) -> bool:
+        """Whether ``text`` can hold a finding of a context-requiring recognizer (a keyword occurs)."""
+        return self.keywords.search(text) is not None
 
     @abstractmethod
     def _scan(self, text: str, probe: ContextProbe, header: str | None) -> Iterable[RecognizerResult]:
@@ -130,14 +140,16 @@ class UkRecognizer(EntityRecognizer):
         **metadata: Any,
     ) -> RecognizerResult:
         """Build a RecognizerResult with explanation and metadata the detector can use."""
+        name = type(self).__name__
         explanation = AnalysisExplanation(
-            recognizer=self.name,
+            recognizer=name,
             original_score=score,
-            pattern_name=pattern or None,
-            validation_result=validated,
+            pattern_name=pattern,
+            # presidio's own default is None ("no validator ran"), despite its annotation.
+            validation_result=cast(bool, validated),
         )
         meta: dict[str, Any] = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             # Marks context as handled so presidio's lemma enhancer leaves the score alone.
             RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: context,

@@ -57,10 +57,7 @@ def asn_check_letter(asn: str) -> str | None:
     if not sequence.isdigit() or not year.isdigit():
         return None
     number = (
-        (force if force.isdigit() else "")
-        + (system if system.isdigit() else "")
-        + year
-        + str(int(sequence)).zfill(11)
+        (force if force.isdigit() else "") + (system if system.isdigit() else "") + year + str(int(sequence)).zfill(11)
     )
     return mod23_letter(int(number))
 

@@ -76,6 +76,25 @@ class Inspection:
         return category in allowed
 
 
+def hold_unredactable(verdict: Verdict, why: str) -> None:
+    """Turn a redact verdict into a hold when the format cannot be rewritten safely.
+
+    The policy's redact reasons promised a trimmed copy; they are replaced by
+    one that says what would have been cut and why it could not be.
+    """
+    fields = ", ".join(f"“{f}”" for f in verdict.excess_fields) or "the excess data"
+    verdict.reasons = [r for r in verdict.reasons if r.action is not Action.REDACT]
+    where = f" under agreement {verdict.agreement}" if verdict.agreement else ""
+    verdict.reasons.append(Reason(
+        Action.QUARANTINE,
+        f"Data not allowed{where} ({fields}) would have to be removed, but {why.rstrip('.')}; "
+        "it is held for a reviewer instead.",
+        "not-redactable",
+    ))
+    verdict.action = Action.QUARANTINE
+    verdict.plan = None
+
+
 class Inspector:
     """Holds what is expensive to build (the analyzer, the agreements); build once per process."""
 
@@ -94,11 +113,7 @@ class Inspector:
             try:
                 redacted = content.write(document, verdict.plan)
             except NotRedactable as exc:
-                verdict.reasons.append(
-                    Reason(Action.QUARANTINE, f"The excess data cannot be removed safely: {exc}", "not-redactable")
-                )
-                verdict.action = Action.QUARANTINE
-                verdict.plan = None
+                hold_unredactable(verdict, str(exc))
         return Inspection(
             name=name,
             destination=destination,

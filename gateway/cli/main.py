@@ -15,6 +15,11 @@ import sys
 COMMAND_MODULES: tuple[str, ...] = (
     "scan",
     "run",
+    "rules",
+    "edm",
+    "users",
+    "quarantine",
+    "audit",
 )
 
 
@@ -58,7 +63,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -72,6 +72,10 @@ class Marking:
         return self.name
 
 
+# The usual ceiling: what may go where nothing more is agreed.
+OFFICIAL_MARKING = Marking(OFFICIAL, "OFFICIAL")
+
+
 def parse_marking(text: str) -> Marking | None:
     """Read a marking in any of its common layouts; None if it is not one.
 
@@ -83,6 +87,8 @@ def parse_marking(text: str) -> Marking | None:
     norm = re.sub(r"[\[\](){}\"']", " ", norm)
     norm = re.sub(r"\s+", " ", norm).strip(" -:")
     norm = re.sub(r"^UK ", "", norm)
+    norm = re.sub(r"^TOP[\s-]*SECRET", "TOP SECRET", norm)
+    norm = re.sub(r"^NOT[\s-]+PROTECTIVELY[\s-]+MARKED", "NOT PROTECTIVELY MARKED", norm)
     norm = _SENSITIVE_JOIN.sub("OFFICIAL-SENSITIVE", norm)
     for prefix, level, name, legacy in _NAMES:
         if norm == prefix or re.match(re.escape(prefix) + r"(?![A-Z0-9])", norm):
@@ -97,3 +103,23 @@ def highest(markings: list[Marking]) -> Marking | None:
         if best is None or m.level > best.level:
             best = m
     return best
+
+
+def parse_level_name(text: str) -> Marking | None:
+    """Strict reading for rule files: the text must be a marking name and nothing else.
+
+    `parse_marking` is lenient (it reads documents, where caveats follow the
+    marking); a rule file saying `max_marking: OFFICIAL please` is a mistake.
+    """
+    norm = _DASHES.sub("-", text).upper().strip()
+    norm = _SENSITIVE_JOIN.sub("OFFICIAL-SENSITIVE", re.sub(r"\s+", " ", norm))
+    for prefix, level, name, legacy in _NAMES:
+        if norm == prefix:
+            return Marking(level, name, legacy)
+    return None
+
+
+# For error messages: current names by level, then the legacy ones.
+MARKING_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(name for _, _, name, _ in sorted(_NAMES, key=lambda n: (n[3], n[1])))
+)

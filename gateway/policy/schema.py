@@ -55,26 +55,47 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text here and are parsed by `Keys.day`: PyYAML's own timestamp
+# constructor raises a bare ValueError on `2026-13-01`, with no line or key.
+def _construct_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
 
 
-def load_yaml(path: Path, errors: list[str]) -> Any:
-    """Parse one rule file; on failure append `file:line N: reason` and return None."""
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+_UNREADABLE = object()
+
+
+def load_yaml(path: Path, errors: list[str]) -> tuple[bool, Any]:
+    """Parse one rule file into (ok, data); on failure append `file:line N: reason`.
+
+    An empty file parses to (True, None): the caller decides whether that is allowed.
+    """
+    data = _load(path, errors)
+    return (data is not _UNREADABLE, None if data is _UNREADABLE else data)
+
+
+def _load(path: Path, errors: list[str]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         errors.append(f"{path}:(file): not UTF-8 text")
-        return None
+        return _UNREADABLE
     except OSError as exc:
         errors.append(f"{path}:(file): cannot read: {exc.strerror}")
-        return None
+        return _UNREADABLE
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=_StrictLoader)  # _StrictLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         errors.append(f"{path}:{where}: not valid YAML: {problem}")
-        return None
+        return _UNREADABLE
+    except (ValueError, TypeError, RecursionError) as exc:
+        errors.append(f"{path}:(file): not valid YAML: {type(exc).__name__}")
+        return _UNREADABLE
 
 
 class Keys:
@@ -97,9 +118,13 @@ class Keys:
 
     def _raw(self, key: str, required: bool) -> Any:
         self._known.add(key)
-        if key not in self.data or self.data[key] is None:
+        if key not in self.data:
             if required:
-                self.error(key, "required key is missing" if key not in self.data else "must not be empty")
+                self.error(key, "required key is missing")
+            return None
+        if self.data[key] is None:
+            # `key:` with nothing after it: ambiguous, so never read as "use the default".
+            self.error(key, "has no value; give one or remove the key")
             return None
         return self.data[key]
 
@@ -216,13 +241,31 @@ class Keys:
                 self.error(str(key), "unknown key" + (f"; did you mean {hint}?" if hint else ""))
 
 
+# Shorthands people write for a category, for the did-you-mean hint only.
+_CATEGORY_ALIASES = {
+    "DOB": "DATE_OF_BIRTH",
+    "NAME": "PERSON",
+    "NAMES": "PERSON",
+    "NI": "UK_NINO",
+    "NI_NUMBER": "UK_NINO",
+    "ADDRESS": "STREET_ADDRESS",
+    "EMAIL": "EMAIL_ADDRESS",
+    "PHONE": "PHONE_NUMBER",
+    "VRM": "UK_VEHICLE_REG",
+    "HEALTH": "SPECIAL_CATEGORY",
+    "ETHNICITY": "SPECIAL_CATEGORY",
+    "COLLAR_NUMBER": "POLICE_COLLAR_NUMBER",
+}
+
+
 def unknown_category(name: str) -> str:
-    hint = _closest(name.upper(), FIELD_CATEGORIES)
+    upper = name.upper().replace(" ", "_").replace("-", "_")
+    hint = _CATEGORY_ALIASES.get(upper) or _closest(upper, FIELD_CATEGORIES)
     return f"unknown field category {name!r}" + (f"; did you mean {hint}?" if hint else "")
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
     if found:
         return found[0]
     # "NINO" -> UK_NINO, "PNC" -> UK_PNC_ID: a bare short name inside a longer one.

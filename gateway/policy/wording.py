@@ -59,10 +59,18 @@ def category_name(category: str) -> str:
     return CATEGORY_NAMES.get(category, category.lower().replace("_", " "))
 
 
-def category_names(categories: Iterable[str]) -> str:
-    """`NI numbers, street addresses and dates of birth`, in the contract's category order."""
-    order = {c: i for i, c in enumerate(FIELD_CATEGORIES)}
-    unique = sorted(set(categories), key=lambda c: (order.get(c, len(order)), c))
+def category_names(categories: Iterable[str], keep_order: bool = False) -> str:
+    """`NI numbers, street addresses and dates of birth`.
+
+    In the order given with `keep_order` (the order the reviewer meets them in
+    the file), else in the contract's category order, so sets read the same
+    every time.
+    """
+    if keep_order:
+        unique = list(dict.fromkeys(categories))
+    else:
+        order = {c: i for i, c in enumerate(FIELD_CATEGORIES)}
+        unique = sorted(set(categories), key=lambda c: (order.get(c, len(order)), c))
     return join([category_name(c) for c in unique])
 
 

@@ -99,9 +99,7 @@ class Keyring:
         """A 32-byte subkey for `purpose`, so one configured secret serves several uses safely."""
         if key_id not in self.keys:
             raise DecryptionError(f"key {key_id!r} is not in the keyring")
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
-            self.keys[key_id]
-        )
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(self.keys[key_id])
 
     def mac(self, key_id: str, purpose: str, data: bytes) -> str:
         return hmac.new(self.derived(key_id, purpose), data, hashlib.sha256).hexdigest()

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "console_login_max_failures": 5,
     "console_login_max_failures_per_client": 20,
     "console_login_window_seconds": 900,
+    # From: of the note telling a sender their message was rejected ("" = postmaster@<sender's domain>).
+    "quarantine_notify_from": "",
 }
 
 ENV_NAMES: dict[str, str] = {
@@ -34,6 +36,7 @@ ENV_NAMES: dict[str, str] = {
     "console_login_max_failures": "DLP_CONSOLE_LOGIN_MAX_FAILURES",
     "console_login_max_failures_per_client": "DLP_CONSOLE_LOGIN_MAX_FAILURES_PER_CLIENT",
     "console_login_window_seconds": "DLP_CONSOLE_LOGIN_WINDOW_SECONDS",
+    "quarantine_notify_from": "DLP_QUARANTINE_NOTIFY_FROM",
 }
 
 

@@ -30,6 +30,10 @@ class Limits:
     max_ratio: float = 200.0
     max_part_bytes: int = 256 * 1024 * 1024
     max_text_chars: int = 50_000_000
+    # The ratio test only applies to members that expand beyond this many bytes:
+    # a 20 KB run of blank spreadsheet cells can compress 1000:1 and is no bomb,
+    # while a real bomb has to be large to do harm.
+    ratio_floor_bytes: int = 1024 * 1024
 
 
 class LimitExceeded(Exception):
@@ -42,6 +46,7 @@ class Budget:
 
     members: int = 0
     expanded_bytes: int = 0
+    text_chars: int = 0
 
 
 Reader = Callable[[bytes, str, "ReadContext"], Part]
@@ -72,19 +77,72 @@ class ReadContext:
         return self.reader(data, name, sub)
 
     def admit(self, size: int, compressed_size: int | None = None) -> None:
-        """Account for one member of `size` expanded bytes, or raise LimitExceeded."""
-        if self.depth + 1 > self.limits.max_depth:
-            raise LimitExceeded(f"nesting deeper than {self.limits.max_depth} levels")
+        """Account for one member of `size` expanded bytes, or raise LimitExceeded.
+
+        A refused member still counts as a member, but its bytes do not count
+        towards the expansion budget: they were never (fully) expanded, and
+        later members should still be judged on their own.
+        """
+        reason = self.over_limit(size, compressed_size)
         self.budget.members += 1
-        if self.budget.members > self.limits.max_members:
-            raise LimitExceeded(f"more than {self.limits.max_members} archive members")
+        if reason is not None:
+            raise LimitExceeded(reason)
         self.budget.expanded_bytes += size
-        if self.budget.expanded_bytes > self.limits.max_expanded_bytes:
-            raise LimitExceeded(f"expands to more than {self.limits.max_expanded_bytes} bytes")
-        if size > self.limits.max_part_bytes:
-            raise LimitExceeded(f"member larger than {self.limits.max_part_bytes} bytes")
-        if compressed_size is not None and compressed_size > 0 and size / compressed_size > self.limits.max_ratio:
-            raise LimitExceeded(f"compression ratio above {self.limits.max_ratio:g}:1 (possible archive bomb)")
+
+    def over_limit(self, size: int, compressed_size: int | None = None) -> str | None:
+        """Which limit one more member of `size` bytes would break, if any."""
+        lim = self.limits
+        if self.depth + 1 > lim.max_depth:
+            return f"nesting deeper than {lim.max_depth} levels"
+        if self.budget.members + 1 > lim.max_members:
+            return f"more than {lim.max_members} archive members"
+        if self.budget.expanded_bytes + size > lim.max_expanded_bytes:
+            return f"expands to more than {lim.max_expanded_bytes} bytes"
+        if size > lim.max_part_bytes:
+            return f"member larger than {lim.max_part_bytes} bytes"
+        bomb = compressed_size is not None and size > lim.max_ratio * max(compressed_size, 1)
+        if bomb and size > lim.ratio_floor_bytes:
+            return f"compression ratio above {lim.max_ratio:g}:1 (possible archive bomb)"
+        return None
+
+    def admit_text(self, chars: int) -> None:
+        """Account for `chars` characters of extracted text, or raise LimitExceeded.
+
+        Detection cost grows with text, not bytes: a small document can carry
+        a huge amount of text, so the whole transfer shares one text budget.
+        """
+        self.budget.text_chars += chars
+        if self.budget.text_chars > self.limits.max_text_chars:
+            raise LimitExceeded(f"more than {self.limits.max_text_chars} characters of text")
+
+    def member_cap(self, compressed_size: int | None = None) -> int:
+        """The most bytes worth expanding for the next member.
+
+        Containers decompress at most `member_cap() + 1` bytes; anything that
+        reaches the extra byte is over a limit, and `child()` names which one,
+        so a bomb is never expanded further than the limits allow.
+        """
+        lim = self.limits
+        cap = min(lim.max_part_bytes, lim.max_expanded_bytes - self.budget.expanded_bytes)
+        if compressed_size is not None:
+            cap = min(cap, max(int(lim.max_ratio * max(compressed_size, 1)), lim.ratio_floor_bytes))
+        return max(cap, 0)
+
+    def refuse_early(
+        self, name: str, declared_size: int | None = None, compressed_size: int | None = None
+    ) -> Part | None:
+        """An uninspectable part if the next member is over a limit before any expansion.
+
+        Checks depth and member count, and a size the container declares, so a
+        container need not decompress a member that is already known to be
+        refused. Returns None when the member may be read (its declared size
+        is not trusted: the container still reads at most `member_cap() + 1`).
+        """
+        reason = self.over_limit(declared_size or 0, compressed_size if declared_size else None)
+        if reason is None:
+            return None
+        self.budget.members += 1
+        return Part(name=name, kind="unknown", data=b"", uninspectable=reason)
 
 
 class FormatHandler(Protocol):

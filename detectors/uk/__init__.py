@@ -1,0 +1,1 @@
+"""Recognizers for UK police, criminal-justice and national identifiers."""
