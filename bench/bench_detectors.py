@@ -20,7 +20,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from detectors.base import UkRecognizer
+from detectors.base import UkDetector
 from detectors.registry import build_recognizers
 
 PROSE = (
@@ -78,7 +78,7 @@ def segments(text: str, size: int) -> list[str]:
     return out
 
 
-def run(recognizers: list[UkRecognizer], parts: list[str]) -> tuple[float, dict[str, float], int]:
+def run(recognizers: list[UkDetector], parts: list[str]) -> tuple[float, dict[str, float], int]:
     """Seconds for the whole set, per-recognizer seconds, and findings at >= 0.5."""
     per: dict[str, float] = defaultdict(float)
     findings = 0
@@ -100,7 +100,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    recognizers: list[UkRecognizer] = build_recognizers()  # type: ignore[assignment]
+    recognizers: list[UkDetector] = build_recognizers()  # type: ignore[assignment]
     print(f"built {len(recognizers)} recognizers in {time.perf_counter() - t0:.2f} s")
     size = int(args.mb * 1_000_000)
     for name, dense in (("clean", False), ("dense", True)):

@@ -54,7 +54,7 @@ class Negative:
 Case = Positive | Negative
 
 
-class UkRecognizer(EntityRecognizer):
+class UkDetector(EntityRecognizer):
     """Base for the gateway's recognizers: one entity, raw-text context, optional allow-list.
 
     :param context_words: replaces the class's ``CONTEXT`` phrases when given

@@ -56,56 +56,56 @@ from typing import Any, cast
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from detectors.allowlist import Allowlist
-from detectors.base import REPORT_THRESHOLD, UkRecognizer
+from detectors.base import REPORT_THRESHOLD, UkDetector
 from detectors.config import DEFAULT_CONFIG_DIR, DetectorConfigError, read_yaml, string_list
-from detectors.generic.credit_card import CreditCardRecognizer
-from detectors.generic.email import EmailAddressRecognizer
-from detectors.generic.iban import IbanRecognizer
-from detectors.generic.ip_address import IpAddressRecognizer
-from detectors.generic.phone import PhoneNumberRecognizer
-from detectors.uk.asn import UkAsnRecognizer
-from detectors.uk.bank_account import UkBankAccountRecognizer
-from detectors.uk.collar_number import PoliceCollarNumberRecognizer
-from detectors.uk.crime_reference import CrimeReferenceRecognizer
-from detectors.uk.cro import UkCroRecognizer
-from detectors.uk.custody_reference import CustodyReferenceRecognizer
-from detectors.uk.date_of_birth import DateOfBirthRecognizer
-from detectors.uk.driving_licence import UkDrivingLicenceRecognizer
+from detectors.generic.credit_card import CreditCardDetector
+from detectors.generic.email import EmailAddressDetector
+from detectors.generic.iban import IbanDetector
+from detectors.generic.ip_address import IpAddressDetector
+from detectors.generic.phone import PhoneNumberDetector
+from detectors.uk.asn import UkAsnDetector
+from detectors.uk.bank_account import UkBankAccountDetector
+from detectors.uk.collar_number import PoliceCollarNumberDetector
+from detectors.uk.crime_reference import CrimeReferenceDetector
+from detectors.uk.cro import UkCroDetector
+from detectors.uk.custody_reference import CustodyReferenceDetector
+from detectors.uk.date_of_birth import DateOfBirthDetector
+from detectors.uk.driving_licence import UkDrivingLicenceDetector
 from detectors.uk.force_references import load_force_references
-from detectors.uk.nhs import UkNhsRecognizer
-from detectors.uk.nino import UkNinoRecognizer
-from detectors.uk.passport import UkPassportRecognizer
-from detectors.uk.pnc import UkPncRecognizer
-from detectors.uk.postcode import UkPostcodeRecognizer
-from detectors.uk.protective_marking import ProtectiveMarkingRecognizer
-from detectors.uk.special_category import SpecialCategoryRecognizer, load_terms
-from detectors.uk.street_address import StreetAddressRecognizer
-from detectors.uk.vehicle_reg import UkVehicleRegRecognizer
+from detectors.uk.nhs import UkNhsDetector
+from detectors.uk.nino import UkNinoDetector
+from detectors.uk.passport import UkPassportDetector
+from detectors.uk.pnc import UkPncDetector
+from detectors.uk.postcode import UkPostcodeDetector
+from detectors.uk.protective_marking import ProtectiveMarkingDetector
+from detectors.uk.special_category import SpecialCategoryDetector, load_terms
+from detectors.uk.street_address import StreetAddressDetector
+from detectors.uk.vehicle_reg import UkVehicleRegDetector
 
 #: Every recognizer class, in reporting order.
-RECOGNIZER_CLASSES: tuple[type[UkRecognizer], ...] = (
-    UkPncRecognizer,
-    UkCroRecognizer,
-    UkAsnRecognizer,
-    CustodyReferenceRecognizer,
-    CrimeReferenceRecognizer,
-    PoliceCollarNumberRecognizer,
-    UkNinoRecognizer,
-    UkNhsRecognizer,
-    UkDrivingLicenceRecognizer,
-    UkPassportRecognizer,
-    UkPostcodeRecognizer,
-    UkVehicleRegRecognizer,
-    UkBankAccountRecognizer,
-    DateOfBirthRecognizer,
-    StreetAddressRecognizer,
-    ProtectiveMarkingRecognizer,
-    SpecialCategoryRecognizer,
-    PhoneNumberRecognizer,
-    EmailAddressRecognizer,
-    IbanRecognizer,
-    CreditCardRecognizer,
-    IpAddressRecognizer,
+RECOGNIZER_CLASSES: tuple[type[UkDetector], ...] = (
+    UkPncDetector,
+    UkCroDetector,
+    UkAsnDetector,
+    CustodyReferenceDetector,
+    CrimeReferenceDetector,
+    PoliceCollarNumberDetector,
+    UkNinoDetector,
+    UkNhsDetector,
+    UkDrivingLicenceDetector,
+    UkPassportDetector,
+    UkPostcodeDetector,
+    UkVehicleRegDetector,
+    UkBankAccountDetector,
+    DateOfBirthDetector,
+    StreetAddressDetector,
+    ProtectiveMarkingDetector,
+    SpecialCategoryDetector,
+    PhoneNumberDetector,
+    EmailAddressDetector,
+    IbanDetector,
+    CreditCardDetector,
+    IpAddressDetector,
 )
 
 _BY_NAME = {cls.__name__: cls for cls in RECOGNIZER_CLASSES}
@@ -160,10 +160,10 @@ def build_recognizers(config_dir: Path | None = None) -> list[EntityRecognizer]:
         if not setting["enabled"]:
             continue
         kwargs: dict[str, Any] = {"allowlist": allowlist, "extra_context": setting["extra_context"]}
-        if issubclass(cls, CustodyReferenceRecognizer | CrimeReferenceRecognizer):
+        if issubclass(cls, CustodyReferenceDetector | CrimeReferenceDetector):
             out.append(cls(references=references, **kwargs))
-        elif cls is SpecialCategoryRecognizer:
-            out.append(SpecialCategoryRecognizer(terms=terms, **kwargs))
+        elif cls is SpecialCategoryDetector:
+            out.append(SpecialCategoryDetector(terms=terms, **kwargs))
         else:
             out.append(cls(**kwargs))
     return out
@@ -177,7 +177,7 @@ def analyze_value(recognizers: list[EntityRecognizer], value: str, header: str |
     """
     results: list[RecognizerResult] = []
     for recognizer in recognizers:
-        if isinstance(recognizer, UkRecognizer):
+        if isinstance(recognizer, UkDetector):
             results.extend(recognizer.analyze_value(value, header))
         else:
             results.extend(recognizer.analyze(value, recognizer.supported_entities, cast(Any, None)) or [])

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import luhn_valid
 from detectors.context import ContextProbe
 
@@ -23,7 +23,7 @@ _CARD = re.compile(r"(?<![\w.+-])(?:\d{4}[ -]){2,4}\d{1,4}(?![\w-])(?!\.\d)|(?<!
 _PREFIX = re.compile(r"4|5[0-5]|5[6-9]|6\d|3[0456789]|2(?:2[2-9]|[3-6]\d|7[01]|720)")
 
 
-class CreditCardRecognizer(UkRecognizer):
+class CreditCardDetector(UkDetector):
     """Finds Luhn-valid payment card numbers with a known issuer prefix."""
 
     ENTITY = "CREDIT_CARD"

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import tldextract
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 # Local part: the characters people actually use (RFC 5322 allows more, e.g. backticks,
@@ -39,7 +39,7 @@ def known_domain(domain: str) -> bool:
     return bool(_SUFFIXES(domain).suffix) or domain.rsplit(".", 1)[-1].lower() in _RESERVED_TLDS
 
 
-class EmailAddressRecognizer(UkRecognizer):
+class EmailAddressDetector(UkDetector):
     """Finds e-mail addresses (police, CJSM and public), minus allow-listed generic mailboxes."""
 
     ENTITY = "EMAIL_ADDRESS"

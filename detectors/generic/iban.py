@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import iban_mod97_valid
 from detectors.context import ContextProbe
 
@@ -30,7 +30,7 @@ IBAN_LENGTHS = {
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
 
 
-class IbanRecognizer(UkRecognizer):
+class IbanDetector(UkDetector):
     """Finds IBANs whose length, check digits and MOD 97-10 check are all right."""
 
     ENTITY = "IBAN_CODE"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe, Keywords
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -28,7 +28,7 @@ _VERSION = Keywords(("version", "ver", "v", "release", "build", "firmware", "rev
                      "para", "paragraph", "OID", "chrome", "iOS", "android", "python"))  # fmt: skip
 
 
-class IpAddressRecognizer(UkRecognizer):
+class IpAddressDetector(UkDetector):
     """Finds IPv4/IPv6 addresses that could point at a person's connection."""
 
     ENTITY = "IP_ADDRESS"

@@ -23,7 +23,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 # Ofcom numbers reserved for TV/radio drama (never allocated), as national significant numbers.
@@ -61,7 +61,7 @@ def in_drama_range(national_number: str) -> bool:
     return len(national_number) == 10 and national_number.startswith(_DRAMA_PREFIXES)
 
 
-class PhoneNumberRecognizer(UkRecognizer):
+class PhoneNumberDetector(UkDetector):
     """Finds phone numbers with libphonenumber's GB matcher plus the Ofcom drama ranges."""
 
     ENTITY = "PHONE_NUMBER"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import asn_check_letter
 from detectors.context import ContextProbe
 
@@ -25,7 +25,7 @@ _DISPLAY = re.compile(
 )
 
 
-class UkAsnRecognizer(UkRecognizer):
+class UkAsnDetector(UkDetector):
     """Finds Arrest Summons Numbers (compact and PNC display forms) with a valid check letter."""
 
     ENTITY = "CUSTODY_REFERENCE"

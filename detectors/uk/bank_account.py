@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe, Keywords
 
 _SORT_CODE = re.compile(r"(?<![\w-])(?:\d\d-\d\d-\d\d(?![\w-])|\d\d \d\d \d\d(?![\w-])(?! \d)|\d{6}(?![\w-]))")
@@ -25,7 +25,7 @@ _COMPANY = Keywords(("company number", "company no", "companies house", "registe
 _PAIR_GAP = re.compile(r"[\s,;:/|()\-]*(?:(?:a/c|acc(?:ount)?)(?:\s*(?:no|number|num))?\.?[\s:]*)?$", re.I)
 
 
-class UkBankAccountRecognizer(UkRecognizer):
+class UkBankAccountDetector(UkDetector):
     """Finds sort codes and account numbers, alone with banking context or as a pair."""
 
     ENTITY = "UK_BANK_ACCOUNT"

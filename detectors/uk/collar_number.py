@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe, Keywords
 
 _RANKED = re.compile(
@@ -43,7 +43,7 @@ _HEADERS = Keywords(
 _BARE_VALUE = re.compile(r"\s*(?:[A-Z]{1,2} ?)?\d{1,8}(?: ?[A-Z]{1,2})?\s*")
 
 
-class PoliceCollarNumberRecognizer(UkRecognizer):
+class PoliceCollarNumberDetector(UkDetector):
     """Finds collar/shoulder numbers after a rank, and warrant/staff numbers after a label."""
 
     ENTITY = "POLICE_COLLAR_NUMBER"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from detectors.base import Case, Negative, Positive
-from detectors.uk.force_references import ForceReferenceRecognizer
+from detectors.uk.force_references import ForceReferenceDetector
 
 
-class CrimeReferenceRecognizer(ForceReferenceRecognizer):
+class CrimeReferenceDetector(ForceReferenceDetector):
     """Finds force-local crime and incident references near crime keywords."""
 
     ENTITY = "CRIME_REFERENCE"

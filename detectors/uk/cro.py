@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import cro_check_letter, cro_sf_check_letter
 from detectors.context import ContextProbe
 
@@ -24,7 +24,7 @@ _CRO = re.compile(
 )
 
 
-class UkCroRecognizer(UkRecognizer):
+class UkCroDetector(UkDetector):
     """Finds CRO numbers (standard and SF forms) with a valid modulus-23 check letter."""
 
     ENTITY = "UK_CRO"

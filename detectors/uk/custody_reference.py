@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from detectors.base import Case, Negative, Positive
-from detectors.uk.force_references import ForceReferenceRecognizer
+from detectors.uk.force_references import ForceReferenceDetector
 
 
-class CustodyReferenceRecognizer(ForceReferenceRecognizer):
+class CustodyReferenceDetector(ForceReferenceDetector):
     """Finds force-local custody record numbers near custody keywords."""
 
     ENTITY = "CUSTODY_REFERENCE"

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 _MONTHS = {
@@ -74,7 +74,7 @@ def plausible_birth_date(date: dt.date, today: dt.date) -> bool:
     return date <= today and today.year - date.year <= 120
 
 
-class DateOfBirthRecognizer(UkRecognizer):
+class DateOfBirthDetector(UkDetector):
     """Finds dates of birth: a plausible date tied to a birth keyword or a birth-date column."""
 
     ENTITY = "DATE_OF_BIRTH"

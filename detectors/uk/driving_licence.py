@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 _DL = re.compile(
@@ -36,7 +36,7 @@ def structure_valid(surname: str, month: str, day: str) -> bool:
     return 1 <= mm <= 12 and 1 <= int(day) <= 31
 
 
-class UkDrivingLicenceRecognizer(UkRecognizer):
+class UkDrivingLicenceDetector(UkDetector):
     """Finds DVLA driver numbers by structure; context lifts them over the threshold."""
 
     ENTITY = "UK_DRIVING_LICENCE"

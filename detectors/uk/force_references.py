@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import UkRecognizer
+from detectors.base import UkDetector
 from detectors.config import DEFAULT_CONFIG_DIR, DetectorConfigError, read_yaml, string_list
 from detectors.context import ContextProbe
 
@@ -112,7 +112,7 @@ def _shape(path: Path, index: int, raw: Any) -> ReferenceShape:
     )
 
 
-class ForceReferenceRecognizer(UkRecognizer):
+class ForceReferenceDetector(UkDetector):
     """Reports configured reference shapes for one entity type when a keyword is near.
 
     :param references: loaded configuration; ``None`` reads ``config/force_references.yaml``.

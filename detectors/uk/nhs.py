@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import nhs_number_valid
 from detectors.context import ContextProbe, Keywords
 
@@ -27,7 +27,7 @@ _PHONE_WORDS = Keywords(
 )
 
 
-class UkNhsRecognizer(UkRecognizer):
+class UkNhsDetector(UkDetector):
     """Finds NHS numbers that pass modulus 11, preferring phone context over a lucky checksum."""
 
     ENTITY = "UK_NHS"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 _NINO = re.compile(
@@ -36,7 +36,7 @@ def prefix_allowed(prefix: str) -> bool:
     return prefix[0] not in _BAD_FIRST and prefix[1] not in _BAD_SECOND and prefix not in _NEVER_ALLOCATED
 
 
-class UkNinoRecognizer(UkRecognizer):
+class UkNinoDetector(UkDetector):
     """Finds National Insurance numbers by the HMRC prefix and suffix rules."""
 
     ENTITY = "UK_NINO"

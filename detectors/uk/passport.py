@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import icao_check_digit
 from detectors.context import ContextProbe
 
@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"(?<![\w/.-])(?:\d{9}|\d{3} \d{3} \d{3}|[A-Z]\d{6}|\d{6}[A
 _MRZ = re.compile(r"(?<![A-Z0-9<])(?P<number>\d{9})(?P<check>\d)GBR\d{6}\d[MF<]\d{6}\d")
 
 
-class UkPassportRecognizer(UkRecognizer):
+class UkPassportDetector(UkDetector):
     """Finds UK passport numbers near passport context, and in validated MRZ lines."""
 
     ENTITY = "UK_PASSPORT"

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.checks import pnc_check_letter
 from detectors.context import ContextProbe
 
@@ -32,7 +32,7 @@ _PNC = re.compile(
 )
 
 
-class UkPncRecognizer(UkRecognizer):
+class UkPncDetector(UkDetector):
     """Finds PNC IDs in every written form and validates the modulus-23 check letter."""
 
     ENTITY = "UK_PNC_ID"

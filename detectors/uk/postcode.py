@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 _POSTCODE = re.compile(
@@ -36,7 +36,7 @@ _POSTCODE = re.compile(
 _NOT_PERSONAL = frozenset({"GIR0AA"})
 
 
-class UkPostcodeRecognizer(UkRecognizer):
+class UkPostcodeDetector(UkDetector):
     """Finds UK postcodes, BFPO numbers, overseas-territory and NHS pseudo-postcodes."""
 
     ENTITY = "UK_POSTCODE"

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 #: Normalised markings, least to most restrictive for the legacy read-across
@@ -85,7 +85,7 @@ def marking_caveat(text: str) -> str | None:
     return " ".join(words) if words else None
 
 
-class ProtectiveMarkingRecognizer(UkRecognizer):
+class ProtectiveMarkingDetector(UkDetector):
     """Finds GSC and GPMS markings where documents and e-mails carry them."""
 
     ENTITY = "PROTECTIVE_MARKING"

@@ -24,7 +24,7 @@ from typing import Any
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.config import DEFAULT_CONFIG_DIR, DetectorConfigError, read_yaml, string_list
 from detectors.context import ContextProbe, Keywords
 from detectors.terms import TermMatcher, phrase_key
@@ -118,7 +118,7 @@ class _Compiled:
     veto: Keywords
 
 
-class SpecialCategoryRecognizer(UkRecognizer):
+class SpecialCategoryDetector(UkDetector):
     """Finds special category terms, IC codes and special-category column values.
 
     :param terms: the term lists; ``None`` loads ``config/special_category.yaml``.

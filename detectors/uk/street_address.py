@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe
 
 _TYPES = (
@@ -35,7 +35,7 @@ _ADDRESS = re.compile(
 _NOT_HOUSE = re.compile(r"(?:chapter|section|page|para(?:graph)?|item|step|rule|£|\$)\s*$", re.IGNORECASE)
 
 
-class StreetAddressRecognizer(UkRecognizer):
+class StreetAddressDetector(UkDetector):
     """Finds numbered street address lines ("Flat 2, 14 Acacia Avenue")."""
 
     ENTITY = "STREET_ADDRESS"

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
 
-from detectors.base import Case, Negative, Positive, UkRecognizer
+from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe, Keywords
 
 _VRM = re.compile(
@@ -76,7 +76,7 @@ def age_identifier_issued(age: int, today: dt.date) -> bool:
     return False
 
 
-class UkVehicleRegRecognizer(UkRecognizer):
+class UkVehicleRegDetector(UkDetector):
     """Finds GB and NI registration marks when a vehicle is being talked about."""
 
     ENTITY = "UK_VEHICLE_REG"

@@ -8,6 +8,8 @@ but `to_json` only emits them when asked to reveal.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,9 +70,16 @@ OFFENDER_FIELD_CATEGORIES: frozenset[str] = frozenset(
 )
 
 
+# A key drawn once per process. Identifiers such as NI numbers have so few
+# possible values that an unkeyed hash prefix could be reversed by trying them
+# all; keyed, the prefix only lets a reader see that two findings of one verdict
+# are the same value, which is all a reviewer needs from it.
+_HASH_KEY = secrets.token_bytes(32)
+
+
 def value_hash(text: str) -> str:
-    """A short, stable fingerprint of a matched value: enough to correlate, not to recover."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    """A short fingerprint of a matched value: enough to correlate within a verdict, not to recover."""
+    return hmac.new(_HASH_KEY, text.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ import sys
 
 import pytest
 
-from detectors.base import REPORT_THRESHOLD, Negative, Positive, UkRecognizer
+from detectors.base import REPORT_THRESHOLD, Negative, Positive, UkDetector
 from detectors.registry import build_recognizers
 
-RECOGNIZERS: list[UkRecognizer] = build_recognizers()  # type: ignore[assignment]
+RECOGNIZERS: list[UkDetector] = build_recognizers()  # type: ignore[assignment]
 
 
-def _cases() -> list[tuple[UkRecognizer, Positive | Negative]]:
+def _cases() -> list[tuple[UkDetector, Positive | Negative]]:
     out = []
     for recognizer in RECOGNIZERS:
         for case in sys.modules[type(recognizer).__module__].CASES:
@@ -28,13 +28,13 @@ def _cases() -> list[tuple[UkRecognizer, Positive | Negative]]:
 CASES = _cases()
 
 
-def _id(item: tuple[UkRecognizer, Positive | Negative]) -> str:
+def _id(item: tuple[UkDetector, Positive | Negative]) -> str:
     recognizer, case = item
     kind = "pos" if isinstance(case, Positive) else "neg"
     return f"{recognizer.name}-{kind}-{case.text[:40]}"
 
 
-def _run(recognizer: UkRecognizer, case: Positive | Negative) -> list[tuple[str, float]]:
+def _run(recognizer: UkDetector, case: Positive | Negative) -> list[tuple[str, float]]:
     if case.header is not None:
         results = recognizer.analyze_value(case.text, case.header)
     else:
@@ -47,7 +47,7 @@ def _run(recognizer: UkRecognizer, case: Positive | Negative) -> list[tuple[str,
 
 
 @pytest.mark.parametrize("item", CASES, ids=[_id(c) for c in CASES])
-def test_case(item: tuple[UkRecognizer, Positive | Negative]) -> None:
+def test_case(item: tuple[UkDetector, Positive | Negative]) -> None:
     recognizer, case = item
     found = _run(recognizer, case)
     if isinstance(case, Positive):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.base import REPORT_THRESHOLD, UkRecognizer
+from detectors.base import REPORT_THRESHOLD, UkDetector
 from detectors.registry import build_recognizers
 
 PARAGRAPHS = [
@@ -41,12 +41,12 @@ PARAGRAPHS = [
 
 
 @pytest.fixture(scope="module")
-def recognizers() -> list[UkRecognizer]:
+def recognizers() -> list[UkDetector]:
     return build_recognizers()  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("paragraph", PARAGRAPHS, ids=[p[:30] for p in PARAGRAPHS])
-def test_no_findings_in_clean_prose(recognizers: list[UkRecognizer], paragraph: str) -> None:
+def test_no_findings_in_clean_prose(recognizers: list[UkDetector], paragraph: str) -> None:
     found = [
         (r.entity_type, paragraph[r.start : r.end], r.score)
         for recognizer in recognizers

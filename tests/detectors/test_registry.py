@@ -12,7 +12,7 @@ import yaml
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from detectors.base import UkRecognizer
+from detectors.base import UkDetector
 from detectors.config import DEFAULT_CONFIG_DIR, DetectorConfigError
 from detectors.registry import RECOGNIZER_CLASSES, analyze_value, build_recognizers, load_settings
 from gateway.detect.model import ENTITY_TYPES, FIELD_CATEGORIES
@@ -22,17 +22,17 @@ NOT_PATTERN_BASED = {"PERSON", "STAFF_RECORD", "OFFENDER_RECORD"}
 
 
 @pytest.fixture(scope="module")
-def recognizers() -> list[UkRecognizer]:
+def recognizers() -> list[UkDetector]:
     return build_recognizers()  # type: ignore[return-value]
 
 
-def test_every_pattern_entity_of_the_contract_has_a_recognizer(recognizers: list[UkRecognizer]) -> None:
+def test_every_pattern_entity_of_the_contract_has_a_recognizer(recognizers: list[UkDetector]) -> None:
     reported = {r.ENTITY for r in recognizers}
     assert reported == (set(ENTITY_TYPES) - NOT_PATTERN_BASED) | {"CUSTODY_REFERENCE", "CRIME_REFERENCE"}
     assert reported <= set(FIELD_CATEGORIES)
 
 
-def test_one_recognizer_per_entity_except_custody(recognizers: list[UkRecognizer]) -> None:
+def test_one_recognizer_per_entity_except_custody(recognizers: list[UkDetector]) -> None:
     counts = Counter(r.ENTITY for r in recognizers)
     assert counts.pop("CUSTODY_REFERENCE") == 2  # ASN + force custody numbers
     assert set(counts.values()) == {1}
@@ -58,12 +58,12 @@ def test_disabled_recognizer_is_left_out_and_extra_context_is_used(tmp_path: Pat
     config = _config_copy(tmp_path)
     path = config / "recognizers.yaml"
     data = yaml.safe_load(path.read_text())
-    data["recognizers"]["IpAddressRecognizer"] = {"enabled": False}
-    data["recognizers"]["UkPassportRecognizer"] = {"extra_context": ["travel doc ref"]}
+    data["recognizers"]["IpAddressDetector"] = {"enabled": False}
+    data["recognizers"]["UkPassportDetector"] = {"extra_context": ["travel doc ref"]}
     path.write_text(yaml.safe_dump(data))
     built = build_recognizers(config)
-    assert "IpAddressRecognizer" not in {r.name for r in built}
-    passport = next(r for r in built if r.name == "UkPassportRecognizer")
+    assert "IpAddressDetector" not in {r.name for r in built}
+    passport = next(r for r in built if r.name == "UkPassportDetector")
     assert passport.analyze("travel doc ref 925076473", ["UK_PASSPORT"], None)
 
 
@@ -72,9 +72,9 @@ def test_disabled_recognizer_is_left_out_and_extra_context_is_used(tmp_path: Pat
     [
         ("recognizers:\n  NoSuchRecognizer: {}\n", "recognizers.NoSuchRecognizer: no such recognizer"),
         ("score_threshold: 2\n", "score_threshold: must be a number"),
-        ("recognizers:\n  UkPncRecognizer: {enabled: maybe}\n", "UkPncRecognizer.enabled"),
-        ("recognizers:\n  UkPncRecognizer: {colour: red}\n", "allowed keys"),
-        ("recognizers:\n  UkPncRecognizer: {extra_context: 7}\n", "extra_context"),
+        ("recognizers:\n  UkPncDetector: {enabled: maybe}\n", "UkPncDetector.enabled"),
+        ("recognizers:\n  UkPncDetector: {colour: red}\n", "allowed keys"),
+        ("recognizers:\n  UkPncDetector: {extra_context: 7}\n", "extra_context"),
     ],
 )
 def test_bad_recognizers_yaml_names_file_and_key(tmp_path: Path, content: str, message: str) -> None:
@@ -86,16 +86,16 @@ def test_bad_recognizers_yaml_names_file_and_key(tmp_path: Path, content: str, m
 
 def test_threshold_is_read() -> None:
     threshold, settings = load_settings(DEFAULT_CONFIG_DIR)
-    assert threshold == 0.5 and settings["UkPncRecognizer"]["enabled"]
+    assert threshold == 0.5 and settings["UkPncDetector"]["enabled"]
 
 
-def test_analyze_value_uses_the_header(recognizers: list[UkRecognizer]) -> None:
+def test_analyze_value_uses_the_header(recognizers: list[UkDetector]) -> None:
     found = {r.entity_type for r in analyze_value(recognizers, "925076473", "passport_number") if r.score >= 0.5}
     assert "UK_PASSPORT" in found
     assert not [r for r in analyze_value(recognizers, "925076473", "order_ref") if r.entity_type == "UK_PASSPORT"]
 
 
-def test_works_inside_presidio_without_spacy(recognizers: list[UkRecognizer]) -> None:
+def test_works_inside_presidio_without_spacy(recognizers: list[UkDetector]) -> None:
     nlp = NlpEngineProvider(
         nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": "en", "model_name": "no_op"}]}
     ).create_engine()

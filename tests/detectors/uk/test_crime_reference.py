@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from detectors.uk.crime_reference import CrimeReferenceRecognizer
+from detectors.uk.crime_reference import CrimeReferenceDetector
 
 
 def test_prefixed_shapes_without_keyword() -> None:
-    (r,) = CrimeReferenceRecognizer().analyze("NFRC240112345", None)
+    (r,) = CrimeReferenceDetector().analyze("NFRC240112345", None)
     assert r.score == 0.7 and r.recognition_metadata["reference"] == "action-fraud"
 
 
 def test_keyword_after_the_number() -> None:
-    assert CrimeReferenceRecognizer().analyze("1234567/24 (crime ref)", None)
+    assert CrimeReferenceDetector().analyze("1234567/24 (crime ref)", None)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from detectors.uk.cro import UkCroRecognizer
+from detectors.uk.cro import UkCroDetector
 
 
 def test_leading_zero_forms_are_equivalent() -> None:
-    r = UkCroRecognizer()
+    r = UkCroDetector()
     assert r.analyze("065656/91H", ["UK_CRO"])[0].score == 0.95
     assert r.analyze("65656/91H", ["UK_CRO"])[0].score == 0.95
 
 
 def test_two_digit_serial_needs_context() -> None:
-    r = UkCroRecognizer()
+    r = UkCroDetector()
     # 12/34X would also be a short PNC shape; check letter is right for CRO 12/34.
     from detectors.checks import cro_check_letter
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from detectors.uk.date_of_birth import _DATE, DateOfBirthRecognizer, parse_date, plausible_birth_date
+from detectors.uk.date_of_birth import _DATE, DateOfBirthDetector, parse_date, plausible_birth_date
 
 
 def _found(text: str, header: str | None = None) -> list[str]:
-    results = DateOfBirthRecognizer().analyze_value(text, header)
+    results = DateOfBirthDetector().analyze_value(text, header)
     return [text[r.start : r.end] for r in results]
 
 
@@ -36,5 +36,5 @@ def test_plausibility() -> None:
     assert plausible_birth_date(dt.date(1950, 1, 1), today)
     assert not plausible_birth_date(dt.date(1900, 1, 1), today)
     assert not plausible_birth_date(dt.date(2026, 6, 2), today)
-    (result,) = DateOfBirthRecognizer().analyze("DOB 7 Mar 1985", None)
+    (result,) = DateOfBirthDetector().analyze("DOB 7 Mar 1985", None)
     assert result.recognition_metadata["birth_date"] == "1985-03-07"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.uk.driving_licence import UkDrivingLicenceRecognizer, structure_valid
+from detectors.uk.driving_licence import UkDrivingLicenceDetector, structure_valid
 
 
 @pytest.mark.parametrize(
@@ -26,5 +26,5 @@ def test_structure(surname: str, month: str, day: str, ok: bool) -> None:
 
 
 def test_without_context_below_threshold() -> None:
-    (result,) = UkDrivingLicenceRecognizer().analyze("MORGA657054SM9IJ", None)
+    (result,) = UkDrivingLicenceDetector().analyze("MORGA657054SM9IJ", None)
     assert result.score < 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.uk.nino import UkNinoRecognizer, prefix_allowed
+from detectors.uk.nino import UkNinoDetector, prefix_allowed
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_prefix_rules(prefix: str, allowed: bool) -> None:
 
 
 def test_scores() -> None:
-    r = UkNinoRecognizer()
+    r = UkNinoDetector()
     assert r.analyze("JG103759A", None)[0].score == 0.6
     assert r.analyze("NI number JG103759A", None)[0].score == 0.85
     assert r.analyze("JG103759", None)[0].score < 0.5
@@ -44,5 +44,5 @@ def test_scores() -> None:
 
 
 def test_dashes_and_spaces() -> None:
-    r = UkNinoRecognizer()
+    r = UkNinoDetector()
     assert [x.end - x.start for x in r.analyze("NINO: AB-12-34-56-C", None)] == [len("AB-12-34-56-C")]

@@ -6,7 +6,7 @@ import pytest
 
 from detectors.uk.protective_marking import (
     MARKINGS,
-    ProtectiveMarkingRecognizer,
+    ProtectiveMarkingDetector,
     marking_caveat,
     normalise_marking,
 )
@@ -49,15 +49,15 @@ def test_caveats() -> None:
 
 
 def test_metadata_carries_marking_and_caveat() -> None:
-    (r,) = ProtectiveMarkingRecognizer().analyze("OFFICIAL-SENSITIVE: PERSONAL\nbody", None)
+    (r,) = ProtectiveMarkingDetector().analyze("OFFICIAL-SENSITIVE: PERSONAL\nbody", None)
     assert r.recognition_metadata["marking"] == "OFFICIAL-SENSITIVE"
     assert r.recognition_metadata["caveat"] == "PERSONAL"
 
 
 def test_header_and_footer_of_the_same_marking_both_count() -> None:
     text = "SECRET\nOperation details\nSECRET"
-    assert len(ProtectiveMarkingRecognizer().analyze(text, None)) == 2
+    assert len(ProtectiveMarkingDetector().analyze(text, None)) == 2
 
 
 def test_adjacent_identical_markings_are_not_a_list() -> None:
-    assert len(ProtectiveMarkingRecognizer().analyze("SECRET\nSECRET", None)) == 2
+    assert len(ProtectiveMarkingDetector().analyze("SECRET\nSECRET", None)) == 2

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from detectors.config import DEFAULT_CONFIG_DIR, DetectorConfigError
-from detectors.uk.special_category import SpecialCategoryRecognizer, load_terms
+from detectors.uk.special_category import SpecialCategoryDetector, load_terms
 
 
 @pytest.fixture(scope="module")
-def recognizer() -> SpecialCategoryRecognizer:
-    return SpecialCategoryRecognizer()
+def recognizer() -> SpecialCategoryDetector:
+    return SpecialCategoryDetector()
 
 
 @pytest.mark.parametrize(
@@ -27,12 +27,12 @@ def recognizer() -> SpecialCategoryRecognizer:
         ("union rep present", "trade_union"),
     ],
 )
-def test_category_metadata(recognizer: SpecialCategoryRecognizer, text: str, category: str) -> None:
+def test_category_metadata(recognizer: SpecialCategoryDetector, text: str, category: str) -> None:
     categories = {r.recognition_metadata["special_category"] for r in recognizer.analyze(text, None)}
     assert category in categories
 
 
-def test_unknown_ic_codes_are_not_ethnicity(recognizer: SpecialCategoryRecognizer) -> None:
+def test_unknown_ic_codes_are_not_ethnicity(recognizer: SpecialCategoryDetector) -> None:
     assert recognizer.analyze("IC9 male seen", None) == []
 
 
@@ -46,7 +46,7 @@ def test_terms_for_column_classification() -> None:
     assert {"W1", "W2", "W9", "M1", "A1", "B1", "O9", "NS"} <= set(terms.self_defined_codes)
 
 
-def test_column_values(recognizer: SpecialCategoryRecognizer) -> None:
+def test_column_values(recognizer: SpecialCategoryDetector) -> None:
     assert recognizer.analyze_value("back injury", "sickness_reason")[0].score == 0.85
     assert recognizer.analyze_value("Saw a bee", "sickness_reason")[0].score == 0.7
     assert recognizer.analyze_value("n/a", "religion") == []
