@@ -10,6 +10,7 @@ Everything is drawn from one `random.Random`, so a seed reproduces the set.
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -224,6 +225,12 @@ HOSPITALS = (
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.co.uk")
 
 
+def _ascii(text: str) -> str:
+    """An e-mail local part from a name: accents folded, spaces and apostrophes dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return folded.lower().replace(" ", "").replace("'", "")
+
+
 @dataclass
 class Person:
     title: str
@@ -287,7 +294,7 @@ class People:
             forenames += " " + self.forename(female)
         surname = self.surname()
         dob = self.dob(youngest, oldest)
-        local = f"{forenames.split()[0]}.{surname}".lower().replace(" ", "").replace("'", "")
+        local = _ascii(f"{forenames.split()[0]}.{surname}")
         if rng.random() < 0.5:
             local += str(rng.randint(1, 99))
         return Person(
@@ -309,5 +316,4 @@ class People:
         )
 
     def work_email(self, p: Person) -> str:
-        local = f"{p.first}.{p.surname}".lower().replace(" ", "").replace("'", "")
-        return f"{local}@wessex.police.uk"
+        return f"{_ascii(f'{p.first}.{p.surname}')}@wessex.police.uk"

@@ -564,7 +564,8 @@ def _custody_columns(rng: random.Random, people: People) -> list[Column]:
             ),
             weight=0.2,
         ),
-        Column("dna", ("DNA Taken", "DNA"), None, lambda p, c: rng.choice(["Y", "N"]), weight=0.3),
+        # Biometric data (uk-reference 6.2 counts DNA / fingerprints taken as biometric).
+        Column("dna", ("DNA Taken", "DNA"), "SPECIAL_CATEGORY", lambda p, c: rng.choice(["Y", "N"]), weight=0.3),
         Column(
             "outcome",
             ("Outcome", "Disposal"),

@@ -23,7 +23,7 @@ from faker import Faker
 ROOT = Path(__file__).resolve().parents[3]
 ALLOWED_HR = ["Surname", "Forename", "Job Title", "Rank", "Station", "Pay Grade"]
 EXCESS_HR = ["NI Number", "Date of Birth", "Home Address", "Postcode", "Sickness Days", "Sickness Reason"]
-HR_HEADER = ALLOWED_HR[:3] + ["NI Number", "Rank", "Date of Birth"] + ALLOWED_HR[4:] + EXCESS_HR[2:]
+HR_HEADER = [*ALLOWED_HR[:3], "NI Number", "Rank", "Date of Birth", *ALLOWED_HR[4:], *EXCESS_HR[2:]]
 
 
 def scan(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -32,7 +32,7 @@ def scan(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Com
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", "scan", *map(str, args)],
-        capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=300,
+        check=False, capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=300,
     )
 
 
