@@ -8,6 +8,8 @@ judged the same way whichever way it leaves.
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -67,6 +69,21 @@ class Inspection:
             out["would_action"] = (v.would_action or v.action).label
         return out
 
+    def redacted_categories(self) -> dict[str, int]:
+        """Columns and text spans removed by redaction, per field category (for `dlp_redacted_fields_total`)."""
+        plan = self.verdict.plan
+        if self.action is not Action.REDACT or plan is None:
+            return {}
+        by_column = {(f.part_name, f.table, f.column_index): f.category for f in self.detection.fields}
+        counts: Counter[str] = Counter()
+        for part_name, part in plan.parts.items():
+            for table, columns in part.drop_columns.items():
+                for index in columns:
+                    counts[by_column.get((part_name, table, index), "FREE_TEXT")] += 1
+            for spans in part.spans.values():
+                counts.update(span.label for span in spans)
+        return dict(counts)
+
     def _field_allowed(self, category: str) -> bool:
         allowed = self.verdict.allowed_categories
         if category == "NON_PERSONAL":
@@ -104,9 +121,28 @@ class Inspector:
         self.limits = limits or Limits()
 
     def inspect(self, data: bytes, name: str, destination: str | None, today: date | None = None) -> Inspection:
+        return self.inspect_for(data, name, [destination], today)[0]
+
+    def inspect_for(
+        self, data: bytes, name: str, destinations: Sequence[str | None], today: date | None = None
+    ) -> list[Inspection]:
+        """One verdict per destination, reading and detecting only once.
+
+        An e-mail to five recipients is five transfers (one per recipient's
+        copy), each judged under its own agreement, but the content and what
+        is in it are the same for all of them.
+        """
         started = time.perf_counter()
         document = content.read(data, name, self.limits)
         detection = self.detector.detect(document)
+        shared = time.perf_counter() - started
+        return [self._decide(document, detection, name, dest, today=today, shared=shared) for dest in destinations]
+
+    def _decide(
+        self, document: Part, detection: Detection, name: str, destination: str | None, *, today: date | None,
+        shared: float,
+    ) -> Inspection:
+        started = time.perf_counter()
         verdict = self.policy.decide(detection, destination, today or date.today())
         redacted = None
         if verdict.action is Action.REDACT and verdict.plan is not None:
@@ -121,5 +157,5 @@ class Inspector:
             detection=detection,
             verdict=verdict,
             redacted=redacted,
-            seconds=time.perf_counter() - started,
+            seconds=shared + time.perf_counter() - started,
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 from gateway.cli.main import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("edm", help="Exact Data Match index of the staff register / offender index")
     edm_sub = p.add_subparsers(dest="edm_command", required=True, parser_class=type(p))
     b = edm_sub.add_parser("build", help="build the index from a CSV or XLSX export")

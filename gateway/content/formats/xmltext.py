@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -245,39 +246,54 @@ class ValueIndex:
 
     Token matching (letters and digits split apart) finds "AB123456C" in
     "NI:AB123456C" and a date inside "1975-03-02T00:00:00", but not "Lee" in
-    "Leeds", and runs in time linear in the text however many values there are.
+    "Leeds". Values are kept in a trie of tokens, so a search costs time
+    linear in the text however many values share a first token (thousands of
+    NI numbers all start with a letter pair).
     """
+
+    _END = ""  # key of a trie node's label; real tokens are never empty
 
     def __init__(self, values: Mapping[str, str]) -> None:
         self.values = dict(values)
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for value, label in values.items():
-            toks = tuple(tokens(value))
-            if toks:
-                self._by_first.setdefault(toks[0], []).append((toks, label))
-        for entries in self._by_first.values():
-            entries.sort(key=lambda e: -len(e[0]))
+        self._root: dict[str, Any] = {}
+        for value, label in self.values.items():
+            toks = tokens(value)
+            if not toks:
+                continue
+            node = self._root
+            for tok in toks:
+                node = node.setdefault(tok, {})
+            node.setdefault(self._END, label)
 
     def subset(self, keep: Callable[[str], bool]) -> ValueIndex:
         return ValueIndex({v: label for v, label in self.values.items() if keep(v)})
 
     def __bool__(self) -> bool:
-        return bool(self._by_first)
+        return bool(self._root)
 
     def find(self, text: str) -> list[Span]:
-        if not self._by_first or not text:
+        """Non-overlapping matches, longest first at each position."""
+        if not self._root or not text:
             return []
         found = list(_TOKEN.finditer(text))
-        if not found:
-            return []
         folded = [m.group().casefold() for m in found]
         spans: list[Span] = []
-        for i, tok in enumerate(folded):
-            for toks, label in self._by_first.get(tok, ()):
-                n = len(toks)
-                if tuple(folded[i : i + n]) == toks:
-                    spans.append(Span(found[i].start(), found[i + n - 1].end(), label))
-                    break
+        i, n = 0, len(folded)
+        while i < n:
+            node = self._root.get(folded[i])
+            best: tuple[int, str] | None = None
+            j = i
+            while node is not None:
+                j += 1
+                if self._END in node:
+                    best = (j, node[self._END])
+                node = node.get(folded[j]) if j < n else None
+            if best is None:
+                i += 1
+                continue
+            end, label = best
+            spans.append(Span(found[i].start(), found[end - 1].end(), label))
+            i = end
         return spans
 
     def contains(self, text: str) -> bool:

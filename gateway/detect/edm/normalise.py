@@ -208,11 +208,11 @@ def parse_date(text: str) -> date | None:
     if m:
         day_s, month_s, year_s = m.groups()
         word = month_s.lower()
-        month = next((i for i, name in enumerate(_MONTH_NAMES, 1) if name.startswith(word)), None)
-        if month is None or len(word) < 3:
+        named = next((i for i, name in enumerate(_MONTH_NAMES, 1) if name.startswith(word)), None)
+        if named is None or len(word) < 3:
             return None
         year = int(year_s) if len(year_s) == 4 else _century(int(year_s))
-        return _safe_date(year, month, int(day_s))
+        return _safe_date(year, named, int(day_s))
     return None
 
 

@@ -110,13 +110,13 @@ def register_values(field_name: str, cell: str) -> Iterator[tuple[str, str]]:
         return
     if spec.family == "phone":
         for piece in cell.replace(" or ", "/").replace(";", "/").replace(",", "/").split("/"):
-            folded = fold_phone(piece)
-            if folded:
-                yield field_name, folded
+            phone = fold_phone(piece)
+            if phone:
+                yield field_name, phone
         return
-    folded = fold_value(spec.family, cell)
-    if folded:
-        yield field_name, folded
+    normalised = fold_value(spec.family, cell)
+    if normalised:
+        yield field_name, normalised
 
 
 def _tables(document: Part) -> Iterator[tuple[str, Table]]:
