@@ -451,6 +451,8 @@ def email_document(rng: random.Random, people: People, name: str, style: str) ->
     signature(rng, people, sender, body)
     msg = _message(sender, people, rng, subject, body)
     if attachment is not None:
-        msg.add_attachment(attachment[1], maintype="text", subtype="csv", filename=attachment[0])
+        msg.add_attachment(
+            attachment[1], maintype="text", subtype="csv", filename=attachment[0], params={"charset": "utf-8"}
+        )
     doc.entities[:0] = subject.entities + body.entities
     return bytes(msg), doc

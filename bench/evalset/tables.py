@@ -565,7 +565,14 @@ def _custody_columns(rng: random.Random, people: People) -> list[Column]:
             weight=0.2,
         ),
         # Biometric data (uk-reference 6.2 counts DNA / fingerprints taken as biometric).
-        Column("dna", ("DNA Taken", "DNA"), "SPECIAL_CATEGORY", lambda p, c: rng.choice(["Y", "N"]), weight=0.3),
+        # "N" says nothing about the person: left unscored.
+        Column(
+            "dna",
+            ("DNA Taken", "DNA"),
+            "SPECIAL_CATEGORY",
+            lambda p, c: "Y" if rng.random() < 0.5 else Labelled("N", ()),
+            weight=0.3,
+        ),
         Column(
             "outcome",
             ("Outcome", "Disposal"),

@@ -163,7 +163,9 @@ def incomplete(detection: Detection, required: frozenset[str]) -> tuple[list[str
     running text (the entity types) must appear somewhere in a transfer that
     carries personal data; field-only categories such as JOB_TITLE or OFFENCE
     exist only as columns and cannot be looked for in prose. A transfer with
-    no personal data at all is not an incomplete record.
+    no personal data at all is not an incomplete record. Wholly hidden tables
+    (hidden sheets, pivot caches) are judged only when no visible table of
+    records exists: they are usually partial copies of the visible data.
 
     Returns (missing categories, labels of the tables missing them; empty
     when the transfer as a whole was judged).
@@ -171,18 +173,25 @@ def incomplete(detection: Detection, required: frozenset[str]) -> tuple[list[str
     if not required:
         return [], []
     tables: dict[tuple[str, int], tuple[str, set[str]]] = {}
+    visible: set[tuple[str, int]] = set()
     for f in detection.fields:
         label, cats = tables.setdefault((f.part_name, f.table), (f.part, set()))
         cats.add(f.category)
+        if not f.hidden:
+            visible.add((f.part_name, f.table))
     for finding in detection.findings:
         if finding.table is not None:
             label, cats = tables.setdefault((finding.part_name, finding.table), (finding.part, set()))
             cats.add(finding.entity_type)
-    records = [(label, cats) for label, cats in tables.values() if cats & IDENTIFYING]
+    records = {key: (label, cats) for key, (label, cats) in tables.items() if cats & IDENTIFYING}
+    # A wholly hidden table (a hidden sheet, a pivot cache) is often a partial copy of a visible
+    # one; it does not make the transfer incomplete when visible tables of records carry the data.
+    if records.keys() & visible:
+        records = {key: value for key, value in records.items() if key in visible}
     if records:
         missing: dict[str, None] = {}
         lacking: list[str] = []
-        for label, cats in records:
+        for label, cats in records.values():
             gap = required - cats
             if gap:
                 lacking.append(label)

@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from gateway.content.formats.base import ReadContext, Writer
+from gateway.content.formats.leakcheck import (
+    is_xml_member,
+)
 from gateway.content.formats.ooxml import (
     Package,
     generic_segments,
     generic_where,
-    is_xml_member,
     property_segments,
     read_package,
     rewrite_guard,
@@ -42,7 +44,7 @@ from gateway.content.formats.xmltext import (
     SegmentBuilder,
     local,
 )
-from gateway.content.model import NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
 
 KIND = "docx"
 MAIN = "word/document.xml"
@@ -284,6 +286,8 @@ def _layout(pkg: Package) -> _Layout:
     builder = SegmentBuilder()
     walker = _StoryWalker(builder)
     root = pkg.tree(main)
+    if not root.tag.startswith(W):
+        raise ContentError("document uses Strict Open XML, which cannot be inspected")
     walker.story(root, main, "body")
     for i, tbl in enumerate(root.iter(f"{W}tbl")):
         found = _data_table(i, tbl)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,14 +31,16 @@ from typing import Any
 from lxml import etree
 
 from gateway.content.formats.base import LimitExceeded, ReadContext, Writer
+from gateway.content.formats.leakcheck import (
+    scrub_members,
+    scrub_values,
+    verify_members,
+)
 from gateway.content.formats.ooxml import (
     DAMAGE_ERRORS,
     Package,
     rebuild_zip,
     rewrite_guard,
-    scrub_members,
-    scrub_values,
-    verify_members,
 )
 from gateway.content.formats.sheetgrid import build_table, format_number
 from gateway.content.formats.xmltext import (
@@ -249,7 +252,7 @@ def _read_table(
             if local(cell.tag) not in _CELLS:
                 continue
             crep = _int(cell.get(f"{T}number-columns-repeated"))
-            text = cell_value(cell) if local(cell.tag) == "table-cell" else ""
+            text = cell_value(cell)  # covered (merged-away) cells can still hold content
             if text:
                 if crep > MAX_REPEAT:
                     raise ContentError("spreadsheet repeats a cell more than 100000 times")
@@ -272,6 +275,10 @@ def _read_table(
     return rows, hidden_rows, hidden_cols, elements
 
 
+def _in_ranges(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
+    return lambda c: any(lo <= c <= hi for lo, hi in ranges)
+
+
 def _layout(pkg: Package, budget: _Budget) -> _Layout:
     """Tables and segments of the whole package, in a fixed order (read and write share it)."""
     out = _Layout()
@@ -286,7 +293,7 @@ def _layout(pkg: Package, budget: _Budget) -> _Layout:
             name,
             rows,
             hidden=hidden,
-            column_hidden=lambda c, hc=hidden_cols: any(lo <= c <= hi for lo, hi in hc),  # type: ignore[misc]
+            column_hidden=_in_ranges(hidden_cols),
             hidden_rows=hidden_rows,
         )
         where = "hidden-sheet" if hidden else "body"

@@ -22,12 +22,14 @@ import re
 from lxml import etree
 
 from gateway.content.formats.base import ReadContext, Writer
+from gateway.content.formats.leakcheck import (
+    is_xml_member,
+)
 from gateway.content.formats.ooxml import (
     MC_NS,
     Package,
     generic_segments,
     generic_where,
-    is_xml_member,
     property_segments,
     read_package,
     rewrite_guard,
@@ -35,7 +37,7 @@ from gateway.content.formats.ooxml import (
     sniff_package,
 )
 from gateway.content.formats.xmltext import MappedSegment, SegmentBuilder, local
-from gateway.content.model import NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
 
 KIND = "pptx"
 MAIN = "ppt/presentation.xml"
@@ -161,6 +163,8 @@ def _slides(pkg: Package, main: str) -> list[str]:
 
 def _layout(pkg: Package) -> _Layout:
     main = pkg.main_part([MAIN])
+    if not pkg.tree(main).tag.startswith("{http://schemas.openxmlformats.org/presentationml/2006/main}"):
+        raise ContentError("presentation uses Strict Open XML, which cannot be inspected")
     layout = _Layout()
     builder = SegmentBuilder()
     walker = _Walker(builder, layout)

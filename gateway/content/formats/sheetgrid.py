@@ -48,6 +48,14 @@ def col_letter(index: int) -> str:
     return out
 
 
+def col_index(letters: str) -> int:
+    """A -> 1, AA -> 27."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
 def header_index(rows: Rows) -> int:
     """Which of the first rows is the header: title rows above it are skipped.
 

@@ -22,9 +22,9 @@ from typing import Any
 import xlrd
 
 from gateway.content.formats.base import LimitExceeded, ReadContext, Writer
+from gateway.content.formats.excelfmt import display_datetime, display_number
 from gateway.content.formats.ole import CFB_MAGIC, has_stream, open_ole, property_segments
 from gateway.content.formats.sheetgrid import build_table, format_number
-from gateway.content.formats.xlsx import display_datetime, display_number
 from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Segment
 
 KIND = "xls"

@@ -330,3 +330,16 @@ def test_email_destination_is_named_by_domain(build, agreement) -> None:  # type
     verdict = decide_agreement(_hr(build).detection, agreement, BUILTIN, parse_destination("jane.bidder@g4s.com"))
     assert "recipients at g4s.com" in verdict.reason_texts()[0]
     assert "jane.bidder" not in verdict.reason_texts()[0]
+
+
+def test_a_hidden_partial_copy_does_not_make_the_transfer_incomplete(agreement) -> None:  # type: ignore[no-untyped-def]
+    from gateway.detect.model import Detection, FieldInfo
+
+    def field(table: int, column: str, category: str, index: int, hidden: bool) -> FieldInfo:
+        return FieldInfo("hr.xlsx/t", "hr.xlsx", table, column, index, category, 0.9, hidden=hidden)
+
+    visible = [field(0, "Name", "PERSON", 0, False), field(0, "Job Title", "JOB_TITLE", 1, False)]
+    cache = [field(1, "Name", "PERSON", 0, True)]  # a pivot cache holding names only
+    assert _decide(Detection(fields=visible + cache, subjects=3), agreement).action is Action.ALLOW
+    only_hidden = Detection(fields=cache, subjects=3)
+    assert _decide(only_hidden, agreement).missing_fields == ["JOB_TITLE"]

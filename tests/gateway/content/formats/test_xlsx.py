@@ -409,8 +409,15 @@ def hr_export() -> tuple[bytes, list[list[object]]]:
     summary.append(["Work Location", "Staff"])
     for place in sorted({r[4] for r in rows}):
         summary.append([place, sum(1 for r in rows if r[4] == place)])
+    from openpyxl.chart import BarChart, Reference
     from openpyxl.packaging.custom import StringProperty
 
+    kept_chart = BarChart()
+    kept_chart.add_data(Reference(summary, min_col=2, min_row=1, max_row=summary.max_row), titles_from_data=True)
+    summary.add_chart(kept_chart, "D2")
+    sickness_chart = BarChart()  # plots a column that is removed: it must go with it
+    sickness_chart.add_data(Reference(ws, min_col=11, min_row=3, max_row=403), titles_from_data=True)
+    ws.add_chart(sickness_chart, "M3")
     wb.custom_doc_props.append(StringProperty(name="LastEdited", value=f"record {rows[3][6]}"))
     wb.properties.keywords = f"export {rows[5][8]}"
     data = save(wb)
@@ -461,6 +468,7 @@ def test_hr_export_comes_back_with_exactly_the_allowed_columns(hr_export: tuple[
     assert [str(r) for r in staff_ws.merged_cells.ranges] == ["A1:F1"]
     assert staff_ws["A11"].comment is not None  # the comment stays, its copy of an NI number does not
     assert not staff_ws._pivots and not wb["Summary"]._pivots
+    assert not staff_ws._charts and len(wb["Summary"]._charts) == 1
 
 
 def test_no_removed_value_survives_in_any_member(hr_export: tuple[bytes, list[list[object]]]) -> None:
@@ -534,3 +542,27 @@ def test_workbook_with_a_data_model_is_held_not_rewritten() -> None:
     assert part.uninspectable == "workbook contains a Power Pivot data model, which cannot be inspected"
     with pytest.raises(NotRedactable):
         content.write(part, _plan_by_header(part, ["NI Number"]))
+
+
+def test_a_sheet_part_the_workbook_no_longer_lists_is_still_read_and_never_sent() -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Station", "Officers"])
+    wb.active.append(["Leeds", 41])
+    orphan = wb.create_sheet("Staff")
+    orphan.append(["Surname", "NI Number"])
+    orphan.append(["Smith", "AB123456C"])
+    data = save(wb)
+    workbook = members(data)["xl/workbook.xml"]
+    start = workbook.index(b"<sheet ", workbook.index(b'name="Staff"') - 200)
+    unlisted = workbook[:start] + workbook[workbook.index(b"/>", start) + 2 :]
+    part = read(replace_members(data, {"xl/workbook.xml": unlisted}))
+
+    staff = part.tables[1]
+    assert staff.name == "unlisted sheet2.xml" and staff.hidden
+    assert staff.rows == [["Smith", "AB123456C"]]
+
+    out = content.write(part, RedactionPlan({part.name: PartRedaction(drop_columns={1: {1}})}))
+
+    assert all(b"AB123456C" not in body for body in members(out).values())
+    assert [t.name for t in read(out).tables] == ["Summary"]
