@@ -140,7 +140,8 @@ def gates(score: Score, clean_failures: list[dict[str, Any]]) -> list[dict[str, 
 
 def evaluate(set_dir: Path, with_presidio: bool, config: str | None, rules: str | None) -> dict[str, Any]:
     # Presidio first: its registry finds recognizer classes by name among every loaded
-    # EntityRecognizer subclass, and some of the gateway's share a name with presidio's.
+    # EntityRecognizer subclass, so building it before the gateway's recognizers are
+    # imported keeps the baseline presidio's own, whatever the gateway names its classes.
     baseline = None
     load_seconds: dict[str, float] = {}
     if with_presidio:

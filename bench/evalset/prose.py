@@ -119,16 +119,14 @@ def _sentence(rng: random.Random, people: People, pr: Prose, subject: Person) ->
             },
         )
     elif t == 4:
+        # The condition and the hospital stay together are the health data: one span.
+        health = f"{rng.choice(CONDITIONS)} and was discharged from {rng.choice(HOSPITALS)}"
         pr.fill(
-            "Mr {surname} recently disclosed {condition} and was discharged from {hospital} on {when}; "
-            "NHS number {nhs}. "
-            if not subject.female
-            else "Ms {surname} recently disclosed {condition} and was discharged from {hospital} on {when}; "
-            "NHS number {nhs}. ",
+            "{title} {surname} recently disclosed {health} on {when}; NHS number {nhs}. ",
             {
+                "title": ("Ms" if subject.female else "Mr", None),
                 "surname": (subject.surname, "PERSON"),
-                "condition": (rng.choice(CONDITIONS), "SPECIAL_CATEGORY"),
-                "hospital": (rng.choice(HOSPITALS), None),
+                "health": (health, "SPECIAL_CATEGORY"),
                 "when": (_event_date(rng), None),
                 "nhs": (subject.nhs, "UK_NHS"),
             },
@@ -139,14 +137,13 @@ def _sentence(rng: random.Random, people: People, pr: Prose, subject: Person) ->
             {"ic": (rng.choice(IC_CODES), "SPECIAL_CATEGORY"), "age": (str(rng.randint(18, 40)), None)},
         )
     elif t == 6:
+        # The place of worship and the faith together reveal religion: one span.
         venue, belief = rng.choice(RELIGION_PHRASES)
         pr.fill(
-            "{name} is understood to attend the {venue} in {town} and is a practising {belief}. ",
+            "{name} is understood to attend the {religion}. ",
             {
                 "name": (other.full_name, "PERSON"),
-                "venue": (venue, None),
-                "town": (rng.choice(TOWNS), None),
-                "belief": (belief, "SPECIAL_CATEGORY"),
+                "religion": (f"{venue} in {rng.choice(TOWNS)} and is a practising {belief}", "SPECIAL_CATEGORY"),
             },
         )
     elif t == 7:

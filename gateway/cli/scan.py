@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from gateway import settings as settings_mod
     from gateway.bootstrap import build_inspector
+    from gateway.detect.edm import EdmError
     from gateway.policy import RuleError
     from gateway.telemetry.logs import quiet_libraries
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{settings.rules_dir}: rules folder not found")
     try:
         inspector = build_inspector(settings)
-    except RuleError as exc:
+    except (RuleError, EdmError) as exc:
         raise UsageError(str(exc)) from None
 
     out_root = Path(args.redacted_out) if args.redacted_out else None

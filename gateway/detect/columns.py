@@ -52,6 +52,15 @@ IDENTIFYING = frozenset(
     }
 )  # fmt: skip
 
+# Categories that describe a post, a device or a place as readily as a person: personal
+# data only in a table that is about people.
+ORGANISATIONAL = frozenset({"JOB_TITLE", "RANK", "WORK_LOCATION", "PAY_GRADE", "SALARY", "OFFENCE", "IP_ADDRESS"})
+# Columns that make a table about people even without a name or identifier in it.
+ABOUT_PEOPLE = IDENTIFYING | {
+    "SPECIAL_CATEGORY", "SICKNESS", "DISCIPLINARY", "GENDER", "NATIONALITY", "WARNING_MARKER", "CRIME_REFERENCE",
+    "UK_VEHICLE_REG", "UK_POSTCODE",
+}  # fmt: skip
+
 NULL_VALUES = frozenset(
     {
         "", "-", "--", "—", "n/a", "na", "n.a.", "null", "none", "nil", "nfa", "unknown", "not known", "not stated",
@@ -227,11 +236,16 @@ def profile(values: Sequence[str], header: str, analyzer: Analyzer, size: int = 
 
 @dataclass(frozen=True)
 class ColumnClass:
-    """A column's field category, how sure the classifier is, and what it rested on."""
+    """A column's field category, how sure the classifier is, and what it rested on.
+
+    ``ignore`` lists entity types not to report from this column's cells (the
+    private IP addresses of an asset register once the column is judged not personal).
+    """
 
     category: str
     confidence: float
     basis: str
+    ignore: frozenset[str] = frozenset()
 
 
 def _looks_free_text(prof: ValueProfile) -> bool:
@@ -314,15 +328,32 @@ def _is_aggregate(table: Table, classes: list[ColumnClass]) -> bool:
     return len(set(groups)) == len(groups)
 
 
+def _not_about_people(cls: ColumnClass) -> ColumnClass:
+    return ColumnClass("NON_PERSONAL", 0.7, "no people", frozenset({cls.category}))
+
+
 def classify_table(table: Table, synonyms: HeaderSynonyms, analyzer: Analyzer) -> list[ColumnClass]:
-    """One ColumnClass per column (by header position, including columns missing from short rows)."""
+    """One ColumnClass per column (by header position, including columns missing from short rows).
+
+    Two table-level corrections follow the per-column guesses. A table of counts
+    (no identifying column, a numeric column, one row per group) describes groups,
+    not people: every category becomes NON_PERSONAL. A table with nothing about
+    people in it (an asset register, an establishment list, a pay scale) has its
+    posts, grades, locations and device addresses made NON_PERSONAL.
+    """
     width = max([len(table.header), *(len(r) for r in table.rows)], default=0)
     headers = [table.header[i] if i < len(table.header) else "" for i in range(width)]
     classes = [classify_column(headers[i], table.column(i), synonyms, analyzer) for i in range(width)]
     if _is_aggregate(table, classes):
-        # Counts by rank, grade or ethnicity describe groups, not people.
-        classes = [
+        return [
             c if c.category in ("FREE_TEXT", "NON_PERSONAL") else ColumnClass("NON_PERSONAL", 0.7, "aggregate")
+            for c in classes
+        ]
+    if not any(c.category in ABOUT_PEOPLE for c in classes):
+        return [
+            ColumnClass("NON_PERSONAL", 0.7, "no people", frozenset({c.category}))
+            if c.category in ORGANISATIONAL
+            else c
             for c in classes
         ]
     return classes

@@ -76,9 +76,21 @@ FORENAMES: frozenset[str] = _words(
     kamran kiran manpreet mohamed naveed nazia rahul rizwan sajid salma sanjay shabana shahid sunil tariq
     usman waqar zainab zeeshan adebayo chidi chinedu femi kwame kofi olu oluwaseun tunde yaw
     agnieszka aleksandra andrzej anna-maria bartosz katarzyna magdalena marek marta mateusz pawel tomasz
-    wojciech adriana alina andrei elena ionut mihai vasile ioana cristina
+    wojciech adriana alina andrei elena ionut mihai vasile ioana cristina jakub kacper szymon
+    siobhan ashleigh ashley elliot amara chidinma ngozi adaeze emeka wei mei li jun hui xin
     """
 )
+
+# Given names that are also everyday words ("Mark the date", "Grace period"): never enough on their own.
+AMBIGUOUS_FORENAMES: frozenset[str] = _words(
+    """
+    mark will may june april grace rose amber max bill faith hazel holly ivy victoria jordan chelsea
+    florence austin ruby violet dawn joy hope summer page chase frank lee dean
+    """
+)
+
+# Words that put a place, not a person, after them ("travelled to Malaga", "a location in Dorchester").
+LOCATIVES: frozenset[str] = _words("in to at from near via towards toward into outside around across through")
 
 # Honorifics and police/staff ranks that introduce a surname ("Mr Patel", "DS Kowalski").
 TITLES: frozenset[str] = _words(
@@ -104,7 +116,10 @@ LABEL_WORDS: frozenset[str] = _words(
     june july august september october november december today tomorrow yesterday
     mental health drugs weapons violent self harm class operation uk usa gb eu madam colleague colleagues
     team all staff everyone fraud theft burglary robbery assault murder drugs harassment stalking
-    domestic abuse exploitation trafficking terrorism cyber crime crimes disorder
+    domestic abuse exploitation trafficking terrorism cyber crime crimes disorder sir all colleague
+    everyone folks email e-mail tel mob mobile fax phone prisoner detainee
+    sikh sikhs muslim muslims hindu hindus jewish jew jews jehovah catholic protestant buddhist anglican
+    methodist baptist pagan rastafarian atheist islam islamic allah god jesus christ
     """
 )
 

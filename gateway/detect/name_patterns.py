@@ -55,24 +55,33 @@ CAPS_SURNAME = re.compile(
     r"\b(?:(?P<fore>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?P<sur>[A-Z]{2,}(?:['’\-][A-Z]{2,})?)"
     r"|(?P<sur2>[A-Z]{2,}(?:['’\-][A-Z]{2,})?)[ \t]+(?P<fore2>[A-Z][a-z]+))\b"
 )
-# Phrases after which a capitalised pair is almost always a person in police writing.
+# Phrases after which a run of capitalised words is almost always a person in police writing.
 CUED = re.compile(
     r"(?i:\b(?:spoke[ \t]+(?:to|with)|seen[ \t]+with|in[ \t]+company[ \t]+with|said[ \t]+that|states?[ \t]+that|"
     r"stated[ \t]+that|reported[ \t]+by|named[ \t]+as|identified[ \t]+as|arrested|interviewed|assaulted|"
-    r"threatened|relationship[ \t]+with|brother|sister|partner|mother|father|son|daughter|wife|husband|"
-    r"girlfriend|boyfriend|friend|neighbour|associate|victim|suspect|witness|complainant))"
-    r"[ \t]+(?:of[ \t]+|to[ \t]+|by[ \t]+)?(?P<name>[A-Z][a-z]+(?:['’\-][A-Z][a-z]+)?[ \t]+" + _NAME + r")\b"
+    r"threatened|relationship[ \t]+with|contact[ \t]+with|checks?[ \t]+on|on[ \t]+behalf[ \t]+of|"
+    r"in[ \t]+the[ \t]+name[ \t]+of|details[ \t]+of|subject|brother|sister|partner|mother|father|son|daughter|"
+    r"wife|husband|girlfriend|boyfriend|friend|neighbour|associate|victim|suspect|witness|complainant))"
+    r"[ \t]+(?:of[ \t]+|to[ \t]+|by[ \t]+)?"
+    r"(?P<name>[A-Z][a-z]+(?:['’\-][A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:['’\-][A-Z][a-z]+)?)?[ \t]+" + _NAME + r")\b"
 )
+# "Hi Amara," / "Dear John Smith,": the addressee of a message.
+GREETING = re.compile(
+    r"^[ \t]*(?i:hi|hello|hey|dear|morning|good[ \t]+(?:morning|afternoon|evening))[ \t]+"
+    r"(?P<name>" + _NAME + r"(?:[ \t]+" + _NAME + r")?)[ \t]*(?:[,!:]|$)",
+    re.MULTILINE,
+)
+# A name alone on its line just after a sign-off: the sender of a message.
+SIGNATURE = re.compile(
+    r"^[ \t]*(?i:kind[ \t]+regards|best[ \t]+regards|warm[ \t]+regards|regards|many[ \t]+thanks|thanks|"
+    r"thank[ \t]+you|best[ \t]+wishes|yours[ \t]+(?:sincerely|faithfully|truly)|sincerely|cheers|best)"
+    r"[ \t]*[,.!]?[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*"
+    r"(?P<name>" + _NAME + r"(?:[ \t]+" + _NAME + r"){0,3})[ \t]*$",
+    re.MULTILINE,
+)
+# A given name on its own, acting in a sentence ("Amara uses mobile ...", "When stopped, Connor produced ...").
+LONE_FORENAME = re.compile(r"(?<![\w'’\-])(?<![A-Za-z][ \t])(?P<name>[A-Z][a-z]+)[ \t]+(?=[a-z])")
 FORENAME_SURNAME = re.compile(rf"\b(?P<name>[A-Z][a-z]+[ \t]+{_NAME})\b(?:[ \t]+(?P<more>{_NAME})\b)?")
-
-# Given names that are also everyday words ("Mark the date", "Grace period").
-AMBIGUOUS_FORENAMES = frozenset(
-    {
-        "mark", "will", "may", "june", "april", "grace", "rose", "amber", "max", "bill", "faith", "hazel", "holly",
-        "ivy", "victoria", "jordan", "chelsea", "florence", "austin", "ruby", "violet", "dawn", "joy", "hope",
-        "summer", "page", "chase", "frank", "lee", "dean",
-    }
-)  # fmt: skip
 
 _SCORES = {
     "surname_first": 0.85,
@@ -82,7 +91,10 @@ _SCORES = {
     "alias": 0.8,
     "caps_surname": 0.8,
     "cued": 0.7,
+    "greeting": 0.8,
+    "signature": 0.85,
     "forename": 0.6,
+    "lone_forename": 0.6,
 }
 
 
@@ -155,14 +167,24 @@ class NamePatternRecognizer(EntityRecognizer):
             if span:
                 kind = "rank" if re.fullmatch(_RANK, match.group("title")) else "honorific"
                 yield span[0], span[1], kind
-        for kind, regex in (("labelled", LABELLED), ("alias", ALIAS), ("cued", CUED)):
+        for kind, regex in (
+            ("labelled", LABELLED),
+            ("alias", ALIAS),
+            ("cued", CUED),
+            ("greeting", GREETING),
+            ("signature", SIGNATURE),
+        ):
             for match in regex.finditer(text):
                 span = _keep_name_words(text, match.start("name"), match.end("name"))
-                if span and (kind != "cued" or span[1] == match.end("name")):
-                    yield span[0], span[1], kind
+                if span is None or (kind != "labelled" and span[1] != match.end("name")):
+                    continue  # only a label may be followed by more than the name
+                if kind == "greeting" and gazetteer.is_title(match.group("name").split()[0]):
+                    continue  # "Dear Mr Smith": the titled layout reports "Smith"
+                yield span[0], span[1], kind
         yield from self._caps_surnames(text)
         if self.with_forename_pairs:
             yield from self._forename_pairs(text)
+            yield from self._lone_forenames(text)
 
     @staticmethod
     def _caps_surnames(text: str) -> Iterator[tuple[int, int, str]]:
@@ -181,11 +203,18 @@ class NamePatternRecognizer(EntityRecognizer):
             yield start, match.end(), "caps_surname"
 
     @staticmethod
+    def _lone_forenames(text: str) -> Iterator[tuple[int, int, str]]:
+        for match in LONE_FORENAME.finditer(text):
+            word = match.group("name").lower()
+            if word in gazetteer.FORENAMES and word not in gazetteer.AMBIGUOUS_FORENAMES:
+                yield match.start("name"), match.end("name"), "lone_forename"
+
+    @staticmethod
     def _forename_pairs(text: str) -> Iterator[tuple[int, int, str]]:
         for match in FORENAME_SURNAME.finditer(text):
             words = _clean_words(match.group("name"))
             first = words[0].lower()
-            if first not in gazetteer.FORENAMES or first in AMBIGUOUS_FORENAMES:
+            if first not in gazetteer.FORENAMES or first in gazetteer.AMBIGUOUS_FORENAMES:
                 continue
             rest = words[1:]
             if any(gazetteer.is_non_name_word(w) for w in rest) or gazetteer.is_street_suffix(rest[-1]):

@@ -113,9 +113,32 @@ def refine_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         _line_of(text, start, end) == span or (len(words) == 1 and not gazetteer.is_forename(words[0]))
     ):
         return None
-    if len(words) == 1 and len(words[0]) < 2:
+    if len(words) == 1 and (len(words[0]) < 2 or _is_place_or_common_word(text, start, end, words[0])):
         return None
     return start, end
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+_TOWN_BEFORE_POSTCODE = re.compile(r",?\s*[A-Z]{1,2}\d")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
+
+
+def _is_place_or_common_word(text: str, start: int, end: int, word: str) -> bool:
+    """A lone capitalised word that is a place ("to Malaga", "Romsey, PO1 7JN") or starts a sentence.
+
+    A single word is weak evidence; a given name is kept, but any other word at
+    the start of a sentence ("Lunch will be provided") is more likely a common
+    noun than a surname. Surnames mentioned alone are recovered afterwards when
+    the full name appears elsewhere in the text (`text.propagate_names`).
+    """
+    if gazetteer.is_forename(word):
+        return False
+    previous = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    if previous is not None and previous.group(1).lower() in gazetteer.LOCATIVES:
+        return True
+    if _TOWN_BEFORE_POSTCODE.match(text, end):
+        return True
+    return _SENTENCE_START.search(text, max(0, start - 5), start) is not None
 
 
 def promote_to_person(text: str, start: int, end: int) -> tuple[int, int] | None:

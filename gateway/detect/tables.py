@@ -31,8 +31,7 @@ from gateway.detect.model import ENTITY_TYPES, FieldInfo, Finding
 
 # Categories whose cells are findings only when the recognizer validates them.
 VALIDATED_CELLS = columns.CHECKABLE_TYPES
-# Cells of a special-category column that say "no" ("DNA taken: N", "Union: None").
-NEGATIVE_VALUES = frozenset({"n", "no", "false", "0", "none", "nil", "not applicable"})
+
 # Field categories that are references to a person's record: reported per cell too.
 REFERENCE_CATEGORIES = frozenset({"CUSTODY_REFERENCE", "CRIME_REFERENCE"})
 # How many distinct values of an unclassified column are checked one by one.
@@ -108,16 +107,15 @@ class TableScanner:
         elif category in ENTITY_TYPES or category in REFERENCE_CATEGORIES:
             yield from self._category_hits(table, col, cls)
         else:
-            yield from self._stray_hits(table, col)
+            yield from self._stray_hits(table, col, cls.ignore)
 
     def _category_hits(self, table: Table, col: int, cls: ColumnClass) -> Iterator[tuple[Cell, str, int, int, float]]:
         category = cls.category
         header = _header(table, col)
         checkable = self.analyzer.has_recognizer(category)
         cache: dict[str, list[tuple[int, int, float]]] = {}
-        negatives = NEGATIVE_VALUES if category == "SPECIAL_CATEGORY" else frozenset()
         for row, raw in enumerate(table.column(col), start=1):
-            if not raw.strip() or is_null(raw) or raw.strip().lower() in negatives:
+            if not raw.strip() or is_null(raw):
                 continue
             spans = cache.get(raw)
             if spans is None:
@@ -143,7 +141,9 @@ class TableScanner:
             return []
         return [(start, end, max(self.analyzer.threshold, confidence))]
 
-    def _stray_hits(self, table: Table, col: int) -> Iterator[tuple[Cell, str, int, int, float]]:
+    def _stray_hits(
+        self, table: Table, col: int, ignore: frozenset[str] = frozenset()
+    ) -> Iterator[tuple[Cell, str, int, int, float]]:
         header = _header(table, col)
         values = table.column(col)
         distinct: dict[str, list[tuple[str, int, int, float]]] = {}
@@ -154,7 +154,9 @@ class TableScanner:
                 distinct[raw] = []
                 continue
             distinct[raw] = [
-                (r.entity_type, r.start, r.end, float(r.score)) for r in self.analyzer.analyze_value(raw, header)
+                (r.entity_type, r.start, r.end, float(r.score))
+                for r in self.analyzer.analyze_value(raw, header)
+                if r.entity_type not in ignore
             ]
         for row, raw in enumerate(values, start=1):
             for entity, start, end, score in distinct.get(raw, ()):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from presidio_analyzer import RecognizerResult
 
 from gateway.content.model import Part
+from gateway.detect import gazetteer
 from gateway.detect.analyzer import Analyzer
 from gateway.detect.model import Finding
 
@@ -29,8 +30,16 @@ CHUNK_CHARS = 3000
 VALIDATED_TYPES = frozenset(
     {"UK_NINO", "UK_NHS", "UK_PNC_ID", "UK_CRO", "IBAN_CODE", "CREDIT_CARD", "UK_DRIVING_LICENCE", "CUSTODY_REFERENCE"}
 )
-# Overlaps that are both true: a postcode inside an address line, a name inside a marking caveat.
-NESTING_ALLOWED = frozenset({("STREET_ADDRESS", "UK_POSTCODE"), ("UK_POSTCODE", "STREET_ADDRESS")})
+# Overlaps that are both true: a postcode inside an address line; a name that is also a
+# special-category word ("Hi Christian,"), which the reviewer should see both ways.
+NESTING_ALLOWED = frozenset(
+    {
+        ("STREET_ADDRESS", "UK_POSTCODE"),
+        ("UK_POSTCODE", "STREET_ADDRESS"),
+        ("PERSON", "SPECIAL_CATEGORY"),
+        ("SPECIAL_CATEGORY", "PERSON"),
+    }
+)
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 _LONG_TOKEN = re.compile(r"\S{40,}")
@@ -115,6 +124,53 @@ def deduplicate(hits: Sequence[Hit]) -> list[Hit]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
+_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+PROPAGATED_SCORE = 0.7
+
+
+def _propagatable(token: str) -> bool:
+    return (
+        len(token) >= 3
+        and not gazetteer.is_title(token)
+        and not gazetteer.is_non_name_word(token)
+        and not gazetteer.is_street_suffix(token)
+        and token.lower() not in gazetteer.AMBIGUOUS_FORENAMES
+    )
+
+
+def propagate_names(texts: Sequence[str], hits: list[list[Hit]]) -> list[list[Hit]]:
+    """Report later mentions of a name by one of its words ("Subject Amara OKAFOR ... Amara said").
+
+    Writers introduce a person once in full and then use the forename or the
+    surname alone, which neither NER nor the layouts can tell from any other
+    capitalised word. Words of the multi-word names already found in these
+    texts are looked for as whole words, written as found or in capitals.
+    """
+    forms: set[str] = set()
+    for text, found in zip(texts, hits, strict=True):
+        for hit in found:
+            tokens = _NAME_TOKEN.findall(text[hit.start : hit.end]) if hit.entity_type == "PERSON" else []
+            if len(tokens) >= 2:
+                for token in filter(_propagatable, tokens):
+                    forms.update({token, token.upper(), token[0] + token[1:].lower()})
+    if not forms:
+        return hits
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    regex = re.compile(rf"(?<![\w'’\-])(?:{alternation})(?![\w'’\-])")
+    out: list[list[Hit]] = []
+    for text, found in zip(texts, hits, strict=True):
+        spans = sorted((h.start, h.end) for h in found)
+        starts = [s for s, _ in spans]
+        added = []
+        for match in regex.finditer(text):
+            k = bisect_left(starts, match.end())
+            if k and spans[k - 1][1] > match.start():
+                continue  # inside (or overlapping) something already found
+            added.append(Hit("PERSON", match.start(), match.end(), PROPAGATED_SCORE))
+        out.append(sorted([*found, *added], key=lambda h: (h.start, h.end)) if added else found)
+    return out
+
+
 def scan(analyzer: Analyzer, texts: Sequence[str]) -> list[list[Hit]]:
     """Hits for each text (offsets into that text), from one batched analyzer call."""
     owners: list[int] = []
@@ -130,7 +186,7 @@ def scan(analyzer: Analyzer, texts: Sequence[str]) -> list[list[Hit]]:
     per_text: list[list[Hit]] = [[] for _ in texts]
     for owner, offset, found in zip(owners, offsets, results, strict=True):
         per_text[owner].extend(Hit(r.entity_type, r.start + offset, r.end + offset, float(r.score)) for r in found)
-    return [deduplicate(h) for h in per_text]
+    return propagate_names(texts, [deduplicate(h) for h in per_text])
 
 
 def segment_findings(analyzer: Analyzer, part: Part) -> list[Finding]:

@@ -42,12 +42,18 @@ def prepare_state(settings: Settings) -> Settings:
 
 
 def check_rules(settings: Settings) -> None:
+    """Refuse to start on an invalid agreement or a damaged EDM index, naming the file."""
+    from gateway.detect.edm import EdmError, EdmIndex
     from gateway.policy import RuleError, load_policy
 
     try:
         load_policy(settings.rules_dir)
     except RuleError as exc:
         raise StartupError(f"invalid sharing agreement: {exc}") from None
+    try:
+        EdmIndex.load(settings.state_dir / "edm")
+    except EdmError as exc:
+        raise StartupError(f"exact data match index unusable: {exc}") from None
 
 
 def child_env(settings: Settings, config_file: str | None) -> dict[str, str]:

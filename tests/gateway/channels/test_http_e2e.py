@@ -374,7 +374,8 @@ def send_curl(proxy: Proxy, method: str, url: str, headers: dict[str, str], body
     lines = head.read_text().splitlines()
     status_line = [ln for ln in lines if ln.startswith("HTTP/")][-1]
     parsed = dict(ln.split(": ", 1) for ln in lines[lines.index(status_line) + 1 :] if ": " in ln)
-    return Reply(int(status_line.split()[1]), {k.lower(): v for k, v in parsed.items()}, out.read_bytes())
+    body_out = out.read_bytes() if out.exists() else b""
+    return Reply(int(status_line.split()[1]), {k.lower(): v for k, v in parsed.items()}, body_out)
 
 
 def send_httpx(proxy: Proxy, method: str, url: str, headers: dict[str, str], body: bytes) -> Reply:

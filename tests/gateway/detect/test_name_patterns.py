@@ -24,6 +24,10 @@ NAME_LAYOUTS_CASES = [
     ("Subject John SMITH was arrested", ["John SMITH"]),
     ("NOWAK Tomasz was seen", ["NOWAK Tomasz"]),
     ("From: Harris, Paul\nTo: Evans, Claire; Okafor, David", ["Harris, Paul", "Evans, Claire", "Okafor, David"]),
+    ("Hi Amara,\n\nPlease could you run checks on Siobhan Stacey Evans", ["Amara", "Siobhan Stacey Evans"]),
+    ("Many thanks.\n\nKind regards,\n\nWei Denis McDonald\nDC 3043\nProfessional Standards", ["Wei Denis McDonald"]),
+    ("Amara uses mobile number 07700 900994", ["Amara"]),
+    ("When stopped, Connor produced a licence", ["Connor"]),
     # Negatives, each with its reason:
     ("OFFICIAL-SENSITIVE, Personal data follows", []),   # marking then caveat, not SURNAME, Forename
     ("Name: Central Station", []),                        # organisation word after a label
@@ -34,6 +38,9 @@ NAME_LAYOUTS_CASES = [
     ("checked the PNC Record twice", []),                 # an acronym and a word, no given name
     ("CONFIDENTIAL John will call", []),                  # a marking, not a surname
     ("Location: Bristol, Central", []),                   # a place list, no given name
+    ("Dear Sir or Madam,\nHi all,", []),                  # forms of address, not names
+    ("Kind regards,\n\nFinance Department\nWessex Police", []),  # a team signs, not a person
+    ("May we remind staff. Will the team confirm.", []),  # given names that are everyday words
 ]
 # fmt: on
 

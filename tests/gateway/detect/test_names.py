@@ -35,6 +35,12 @@ REFINE_PERSON_SPAN_CASES = [
     ("Wessex Police confirmed", "Wessex Police", None),                # force name
     ("the Stephen Lawrence Inquiry", "Stephen Lawrence Inquiry", None),  # an inquiry, not a person
     ("booked a Ford Focus", "Ford Focus", None),                       # a car
+    ("travelled to Malaga on 2 May", "Malaga", None),                  # a place after a locative
+    ("of 45 Albert Terrace, Devizes, GL11 8PS", "Devizes", None),      # a town before its postcode
+    ("provided.\n\nLunch will be served", "Lunch", None),              # a common noun starting a sentence
+    ("a practising Sikh. The subject", "Sikh", None),                  # a faith, not a name
+    ("He then met Kowalczyk again", "Kowalczyk", "Kowalczyk"),         # a lone surname mid-sentence
+    ("Amara uses a phone", "Amara", "Amara"),                          # a given name starting a sentence
 ]
 # fmt: on
 

@@ -85,13 +85,25 @@ def test_identifiers_in_the_header_row_are_found(detector: Detector) -> None:
     assert ("UK_NINO", 0, "AB123456C") in [(f.entity_type, f.row, f.text) for f in findings]
 
 
-def test_special_category_cells_that_say_no_are_not_findings(detector: Detector) -> None:
+def test_special_category_cells_are_findings_even_when_they_say_no(detector: Detector) -> None:
+    # "DNA taken: N" and "Religion: None" still state something about biometrics and belief.
     part = table_part(["Surname", "DNA Taken", "Religion"], [["SMITH", "Y", "Muslim"], ["JONES", "N", "None"]])
     findings = detector.detect(part).findings
     assert [(f.column, f.row) for f in findings if f.entity_type == "SPECIAL_CATEGORY"] == [
         ("DNA Taken", 1),
+        ("DNA Taken", 2),
         ("Religion", 1),
     ]
+
+
+def test_an_asset_register_is_not_about_people(detector: Detector) -> None:
+    part = table_part(
+        ["Asset Tag", "Model", "IP Address", "Location"],
+        [["WP-1", "Surface Pro 9", "10.241.44.217", "Poole - Custody"], ["WP-2", "OptiPlex", "10.4.2.1", "Bath"]],
+    )
+    detection = detector.detect(part)
+    assert detection.findings == []
+    assert {f.category for f in detection.fields} == {"NON_PERSONAL"}
 
 
 def test_a_large_table_is_handled_in_full(detector: Detector) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.detect.detector import Detector
-from gateway.detect.text import Hit, chunks, deduplicate, is_prose, scan
+from gateway.detect.text import Hit, chunks, deduplicate, is_prose, propagate_names, scan
 
 from .parts import text_part
 
@@ -76,3 +76,21 @@ def test_segment_findings_carry_segment_offsets_and_where(detector: Detector) ->
     assert (phone.segment, phone.start, phone.end, phone.where) == (1, 17, 29, "comment")
     assert phone.part == phone.part_name == "note.txt"
     assert by_type["PERSON"].text == "Patel"
+
+
+def test_later_mentions_of_a_name_are_found_by_its_words() -> None:
+    texts = [
+        "Subject Amara OKAFOR (DOB 01/02/1990) was seen. Amara uses a phone. OKAFOR was arrested.",
+        "Later Okafor said the Mark scheme was fine.",
+    ]
+    first = texts[0].index("Amara OKAFOR")
+    found = propagate_names(texts, [[Hit("PERSON", first, first + len("Amara OKAFOR"), 0.85)], []])
+    assert [texts[0][h.start : h.end] for h in found[0]] == ["Amara OKAFOR", "Amara", "OKAFOR"]
+    assert [texts[1][h.start : h.end] for h in found[1]] == ["Okafor"]
+    assert all(h.score == 0.7 for h in found[0][1:])
+
+
+def test_single_word_and_ambiguous_names_are_not_propagated() -> None:
+    text = "Mr Patel met Mark Hill. Mark the date; Hill Street; Patel Brothers."
+    hits = [Hit("PERSON", 3, 8, 0.85), Hit("PERSON", 13, 22, 0.85)]  # "Patel", "Mark Hill"
+    assert propagate_names([text], [hits]) == [hits]
