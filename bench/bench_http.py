@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -198,12 +197,10 @@ def measure(port: int | None, sink: int, body: bytes, repeats: int, timeout: flo
     latencies: list[float] = []
     statuses: set[int] = set()
     with httpx.Client(proxy=proxy, timeout=timeout) as client:
-        send: Callable[[], httpx.Response] = lambda: client.post(  # noqa: E731
-            f"http://127.0.0.1:{sink}/upload", content=body, headers={"Host": HOST, "Content-Type": "text/plain"})
-        send()  # warm-up: connection set up, workers' first-use costs
         for _ in range(repeats):
             started = time.perf_counter()
-            response = send()
+            response = client.post(f"http://127.0.0.1:{sink}/upload", content=body,
+                                   headers={"Host": HOST, "Content-Type": "text/plain"})
             latencies.append(time.perf_counter() - started)
             statuses.add(response.status_code)
     return Result(latencies, statuses, len(body))
@@ -235,6 +232,8 @@ def main() -> int:
     rng = random.Random(20260101)
     rows: list[str] = []
     try:
+        for target in (plain, gateway):  # warm-up: first-use costs in the proxy and in each worker
+            measure(target.port, sink_port, clean_text(1000, rng), 4, args.timeout)
         for size_name in sizes:
             size = SIZES[size_name]
             repeats = max(1, round(REPEATS[size_name] * args.repeat_scale))

@@ -19,9 +19,13 @@ How to call them
   contains one of the recognizer's context words ("date_of_birth", "PNC ID",
   "NI Number", "VRM", "sickness_reason") gives every match in the value context,
   so context-requiring recognizers (passport, collar number, vehicle reg, date of
-  birth, custody/crime references, bank account, bare digit runs) report the
-  value. Presidio's own ``analyze(..., context=[header])`` cannot do this: it
-  only adjusts scores of results a recognizer already returned.
+  birth, custody/crime references, bare digit runs) report the value. Two
+  recognizers read the header more narrowly: a bank-account value needs a header
+  naming its part ("Sort Code", "Account No") or a sort code + account pair in the
+  cell, and a warning-marker header ("Markers", "Warnings", "Flags") makes the
+  special-category recognizer report a cell whole when it holds a health marker.
+  Presidio's own ``analyze(..., context=[header])`` cannot do this: it only
+  adjusts scores of results a recognizer already returned.
 * Every result's ``recognition_metadata`` carries extras a caller may use:
   ``marking`` / ``caveat`` (PROTECTIVE_MARKING, normalised; see
   :func:`detectors.uk.protective_marking.normalise_marking`), ``special_category``
@@ -40,8 +44,10 @@ Score conventions
 * Deliberate exceptions, each documented in its module: a few structurally
   strict formats report without context at 0.6 - full NINO with suffix
   (prefix/suffix rules), spaced upper-case full postcode (position letter rules),
-  public IPv4/IPv6 (octet validation, version/OID refusal), compact Luhn card
-  number, numbered street line (the street-type word is built-in context), and
+  public IPv4/IPv6 (octet validation, version/OID refusal; internal and reserved
+  addresses are never reported), compact Luhn card number, a collar number after
+  an unambiguous rank (DC, DS, PS mid-sentence, PCSO, Sgt ...; PC needs policing
+  evidence), numbered street line (the street-type word is built-in context), and
   special-category terms (specific phrases only) at 0.7; phone numbers valid in
   libphonenumber's GB plan at 0.75; e-mail addresses at 0.9. Weak checksums are
   treated as format: an NHS number passing mod 11 scores 1.0 only with NHS

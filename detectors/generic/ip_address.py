@@ -1,13 +1,27 @@
-"""IP addresses, entity ``IP_ADDRESS``.
+"""IP addresses, entity ``IP_ADDRESS``: public addresses only.
 
 IPv4 dotted quads (each octet 0-255, no leading-zero octets) and IPv6 in RFC 4291
-forms, validated with :mod:`ipaddress`. Classic false positives are refused:
-version strings (``v10.2.0.1``, "version 1.2.3.4"), OIDs and longer dotted runs
-(``2.16.840.1.113883``), section numbers. Loopback, unspecified, multicast and
-link-local addresses never identify anyone and are dropped; private (RFC 1918)
-addresses only identify machines inside a network and need context. The
-documentation ranges (192.0.2.0/24 ...) are treated as ordinary addresses because
-they are the stand-ins synthetic and training data use for real ones.
+forms, validated with :mod:`ipaddress`.
+
+What is reported, and why: an IP address is personal data when it can single out
+a person's connection, that is a public address an internet service provider
+assigned to a subscriber (a log-in from home, an abusive post, a subscriber
+check). An internal or reserved address only identifies a device on some
+organisation's own network (most often the force's: an IT asset list, a server
+build note), never a person outside it, and leaving the force in a routine IT
+document is not a data leak. So only globally routable unicast addresses are
+reported: IPv4 that :mod:`ipaddress` calls global and that is not multicast, and
+IPv6 global unicast (2000::/3, global, not multicast; an IPv4-mapped IPv6
+address is judged by its IPv4 address). Never reported, with or without "IP"
+context: RFC 1918 private (10/8, 172.16/12, 192.168/16), carrier-grade NAT
+(100.64/10), loopback, link-local, the documentation ranges (192.0.2/24,
+198.51.100/24, 203.0.113/24, 2001:db8::/32, the stand-ins manuals and training
+material use), benchmarking, reserved, multicast, unique-local IPv6 (fc00::/7).
+
+Classic false positives are refused as well: version strings (``v10.2.0.1``,
+"version 1.2.3.4"), OIDs and longer dotted runs (``2.16.840.1.113883``), section
+numbers, and network prefixes written in CIDR form (``81.2.69.0/24`` is a range,
+not one subscriber's address).
 """
 
 from __future__ import annotations
@@ -23,7 +37,7 @@ from detectors.context import ContextProbe, Keywords
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _V4 = re.compile(rf"(?<![\w.])(?<!\d\.){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
-_V6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d+\.\d+\.\d+\.\d+)(?![\w:])")
+_V6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f]{0,4})(?![\w:]|\.\d)")
 _VERSION = Keywords(("version", "ver", "v", "release", "build", "firmware", "revision", "rev", "section",
                      "para", "paragraph", "OID", "chrome", "iOS", "android", "python"))  # fmt: skip
 
@@ -36,19 +50,23 @@ class IpAddressDetector(UkDetector):
                "subscriber", "router", "connection", "source", "src", "dst", "client")  # fmt: skip
 
     def _scan(self, text: str, probe: ContextProbe, header: str | None) -> Iterator[RecognizerResult]:
-        version: ContextProbe | None = None
-        if "." in text:
-            for m in _V4.finditer(text):
-                if version is None:
-                    version = ContextProbe(text, _VERSION, 12, 0)
-                if version.near(*m.span()):
-                    continue
-                yield from self._scored(m, probe)
+        v6_spans: list[tuple[int, int]] = []
         if text.count(":") >= 2:
             for m in _V6.finditer(text):
                 value = m.group()
                 if value.count(":") < 2 or not re.search(r"[A-Fa-f]|::", value):
                     continue  # "12:30:45" is a time
+                v6_spans.append(m.span())
+                yield from self._scored(m, probe)
+        if "." in text:
+            version: ContextProbe | None = None
+            for m in _V4.finditer(text):
+                if any(s <= m.start() < e for s, e in v6_spans):
+                    continue  # the IPv4 tail of an IPv4-mapped IPv6 address, judged above
+                if version is None:
+                    version = ContextProbe(text, _VERSION, 12, 0)
+                if version.near(*m.span()):
+                    continue
                 yield from self._scored(m, probe)
 
     def _scored(self, m: re.Match[str], probe: ContextProbe) -> Iterator[RecognizerResult]:
@@ -56,40 +74,56 @@ class IpAddressDetector(UkDetector):
             address = ipaddress.ip_address(m.group())
         except ValueError:
             return
-        if address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local:
+        if not public(address) or _CIDR.match(m.string, m.end()):
             return
         if isinstance(address, ipaddress.IPv4Address) and str(address).endswith(".255"):
             return
         context = probe.near(*m.span())
-        private = address.is_private and not _documentation(address)
-        # Private addresses name a machine inside a network, not a subscriber.
-        score = (0.6 if context else 0.3) if private else (0.85 if context else 0.6)
-        yield self.result(*m.span(), score, context=context, pattern=f"IPv{address.version}", private=private)
+        yield self.result(*m.span(), 0.85 if context else 0.6, context=context, pattern=f"IPv{address.version}")
 
 
-_DOC_NETS = tuple(
-    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
-)
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_CIDR = re.compile(r"/\d")
 
 
-def _documentation(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return any(address in net for net in _DOC_NETS if net.version == address.version)
+def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is a globally routable unicast address (see the module docstring)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return public(address.ipv4_mapped)
+        if address not in _GLOBAL_UNICAST_V6:
+            return False
+    return address.is_global and not address.is_multicast
 
 
 CASES: list[Case] = [
-    Positive("Logged in from 203.0.113.45 at 02:14", "203.0.113.45"),
-    Positive("IP address 192.0.2.14", "192.0.2.14"),
+    Positive("Logged in from 81.2.69.160 at 02:14", "81.2.69.160"),
+    Positive("IP address 8.8.4.4", "8.8.4.4"),
     Positive("subscriber 81.2.69.160 on the date", "81.2.69.160"),
-    Positive("IPv6 2001:db8::8a2e:370:7334 seen", "2001:db8::8a2e:370:7334"),
+    Positive("Abusive posts came from 185.199.108.153.", "185.199.108.153"),
     Positive("src=2a00:1450:4009:81f::200e", "2a00:1450:4009:81f::200e"),
-    Positive("internal host IP 10.20.30.40", "10.20.30.40"),
-    Positive("198.51.100.7", "198.51.100.7", header="ip_address"),
+    Positive("IPv6 2a02:c7c:8b4e:1200:5d1e:3f0a:9e21:7c44 seen", "2a02:c7c:8b4e:1200:5d1e:3f0a:9e21:7c44"),
+    Positive("client ::ffff:81.2.69.160 connected", "::ffff:81.2.69.160"),
+    Positive("94.12.200.17", "94.12.200.17", header="ip_address"),
+    Positive("Source IP, 31.125.4.66, resolved to a BT broadband line", "31.125.4.66"),
     Negative("Upgraded to version 10.2.0.1 today", "version string"),
     Negative("Build v1.2.3.4 released", "version string"),
     Negative("OID 2.16.840.1.113883", "OID"),
     Negative("See 2.16.840.1.113883.3.1 for codes", "dotted run longer than four"),
     Negative("localhost is 127.0.0.1", "loopback"),
     Negative("Meeting 12:30:45 in room 4", "time of day"),
-    Negative("Printer at 10.20.30.40", "private address without IP context"),
     Negative("Value 256.1.1.1", "octet out of range"),
+    Negative("internal host IP 10.20.30.40", "RFC 1918 private: a device on the force's own network"),
+    Negative("10.241.44.217", "RFC 1918 private, even in an IP column", header="IP Address"),
+    Negative("Printer at 172.16.8.20, gateway 192.168.1.1", "RFC 1918 private addresses"),
+    Negative("IP address 192.0.2.14 in the example", "RFC 5737 documentation range"),
+    Negative("Logged in from 198.51.100.7 and 203.0.113.45", "RFC 5737 documentation ranges"),
+    Negative("IPv6 2001:db8::8a2e:370:7334 seen", "RFC 3849 documentation prefix"),
+    Negative("IP 100.64.12.9 behind the ISP's NAT", "carrier-grade NAT shared space, not routable"),
+    Negative("APIPA gave it 169.254.10.3", "IPv4 link-local"),
+    Negative("interface fe80::1c2b:3aff:fe4d:5e6f up", "IPv6 link-local"),
+    Negative("ULA prefix fd12:3456:789a:1::1 in the lab", "IPv6 unique local"),
+    Negative("mDNS uses 224.0.0.251 and ff02::fb", "multicast"),
+    Negative("netmask 255.255.255.0", "reserved range (a netmask)"),
+    Negative("Block 81.2.69.0/24 at the firewall", "CIDR network prefix, not a host"),
 ]

@@ -12,13 +12,23 @@ category context word nearby and no veto word ("SSH key fingerprint"); IC codes
 need a policing description ("IC3 male"), not "IC1 chip". Each result carries
 ``recognition_metadata["special_category"]`` (health, ethnicity, religion,
 sexual_orientation, biometric, trade_union).
+
+Warning markers get their own rule (``markers`` in the YAML). A custody column
+headed only "Markers", "Warnings" or "Flags" mixes markers that say nothing
+special (VIOLENT, WEAPONS) with health markers (SELF HARM, MENTAL HEALTH, DRUGS,
+SUICIDAL, EPILEPSY, DIABETIC). Given such a header, ``analyze_value`` reports a
+cell holding any health marker (or any category term) whole, so a column
+classifier sampling the cells sees them as special category; a cell of other
+markers only is not reported. In prose the same marker words count after a
+label such as "Warning markers:".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +41,8 @@ from detectors.terms import TermMatcher, phrase_key
 
 _IC_CODE = re.compile(r"(?<![\w/-])IC ?(?P<digit>[0-9])(?![\w/-])")
 _FOLLOWED_BY_NAME = re.compile(r" [A-Z][a-z]")
+# How far after a "warning markers" label marker words count in prose.
+_MARKER_REACH = 80
 # Religion words double as first names ("Christian Smith") or organisation names.
 _NAME_SENSITIVE = frozenset({"religion"})
 
@@ -48,6 +60,21 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Markers:
+    """Warning-marker columns and the marker words that are special category."""
+
+    header_words: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=64)
+def _keywords(words: tuple[str, ...]) -> Keywords:
+    """Compiled keyword sets are cached: headers are asked about once per sampled cell."""
+    return Keywords(words)
+
+
+@dataclass(frozen=True)
 class SpecialCategoryTerms:
     """Everything in ``special_category.yaml``, validated."""
 
@@ -57,15 +84,20 @@ class SpecialCategoryTerms:
     officer_defined_codes: dict[str, str]
     code_context: tuple[str, ...]
     code_veto: tuple[str, ...]
+    markers: Markers = field(default_factory=Markers)
 
     def header_category(self, header: str | None) -> str | None:
         """The category a column header names ("sickness_reason" -> "health"), if any."""
         if not header:
             return None
         for category in self.categories:
-            if Keywords(category.header_words).in_header(header):
+            if _keywords(category.header_words).in_header(header):
                 return category.name
         return None
+
+    def is_marker_header(self, header: str | None) -> bool:
+        """Whether a column header names a warning-marker column ("Markers", "Warnings", "Flags")."""
+        return bool(header) and _keywords(self.markers.header_words).in_header(header)
 
 
 def load_terms(config_dir: Path | None = None) -> SpecialCategoryTerms:
@@ -99,13 +131,36 @@ def load_terms(config_dir: Path | None = None) -> SpecialCategoryTerms:
             if key in body:
                 codes[key] = tuple(string_list(path, f"categories.{name}.{key}", body[key]))
     nulls = string_list(path, "null_values", data.get("null_values", [""])) if data.get("null_values") else []
+    known = {c.name for c in categories}
     return SpecialCategoryTerms(
+        markers=_load_markers(path, data.get("markers"), known),
         categories=tuple(categories),
         null_values=frozenset(v.lower() for v in nulls) | {""},
         self_defined_codes=codes.get("self_defined_codes", {}),
         officer_defined_codes=codes.get("officer_defined_codes", {}),
         code_context=codes.get("code_context", ()),
         code_veto=codes.get("code_veto", ()),
+    )
+
+
+def _load_markers(path: Path, raw: Any, known: set[str]) -> Markers:
+    """Validate the optional ``markers`` section (see the YAML's header comment)."""
+    if raw is None:
+        return Markers()
+    if not isinstance(raw, dict) or set(raw) - {"header_words", "context", "categories"}:
+        raise DetectorConfigError(f"{path}:markers: must map header_words, context and categories")
+    cats = raw.get("categories") or {}
+    if not isinstance(cats, dict):
+        raise DetectorConfigError(f"{path}:markers.categories: must map category names to marker terms")
+    categories: dict[str, tuple[str, ...]] = {}
+    for name, terms in cats.items():
+        if name not in known:
+            raise DetectorConfigError(f"{path}:markers.categories.{name}: not a category; known: {sorted(known)}")
+        categories[str(name)] = tuple(string_list(path, f"markers.categories.{name}", terms))
+    return Markers(
+        header_words=tuple(string_list(path, "markers.header_words", raw.get("header_words") or [])),
+        context=tuple(string_list(path, "markers.context", raw.get("context") or [])),
+        categories=categories,
     )
 
 
@@ -150,6 +205,13 @@ class SpecialCategoryDetector(UkDetector):
         self._ic_reported = {
             code for code, meaning in self.terms.officer_defined_codes.items() if meaning.lower() != "unknown"
         }
+        markers = self.terms.markers
+        self._markers = TermMatcher(t for words in markers.categories.values() for t in words)
+        self._marker_owner: dict[str, str] = {}
+        for name, words in markers.categories.items():
+            for term in words:
+                self._marker_owner.setdefault(phrase_key(term), name)
+        self._marker_context = Keywords(markers.context)
         super().__init__(**kwargs)
 
     def _scan(self, text: str, probe: ContextProbe, header: str | None) -> Iterator[RecognizerResult]:
@@ -157,6 +219,13 @@ class SpecialCategoryDetector(UkDetector):
         if column is not None:
             yield from self._cell(text, column)
             return
+        if self.terms.is_marker_header(header):
+            yield from self._marker_cell(text)
+            return
+        yield from self._prose(text)
+
+    def _prose(self, text: str) -> Iterator[RecognizerResult]:
+        """Terms, contextual terms, marker words after a marker label, and IC codes in free text."""
         probes: dict[str, tuple[ContextProbe, ContextProbe]] = {}
 
         def probes_for(c: _Compiled) -> tuple[ContextProbe, ContextProbe]:
@@ -167,6 +236,7 @@ class SpecialCategoryDetector(UkDetector):
                 )
             return probes[c.category.name]
 
+        reported: list[tuple[int, int]] = []
         for matcher, owners, contextual in (
             (self._terms, self._term_owner, False),
             (self._contextual, self._contextual_owner, True),
@@ -185,9 +255,44 @@ class SpecialCategoryDetector(UkDetector):
                 if contextual and not near:
                     continue
                 score = 0.7 if contextual else (0.85 if near else 0.7)
+                reported.append(m.span())
                 yield self._hit(m.span(), score, name, near, "contextual term" if contextual else "term")
+        if self._marker_context:
+            yield from self._prose_markers(text, reported)
         if "IC" in text:
             yield from self._ic_codes(text)
+
+    def _prose_markers(self, text: str, reported: list[tuple[int, int]]) -> Iterator[RecognizerResult]:
+        """Marker words ("DRUGS", "MENTAL HEALTH") within 80 characters after a label such as "Warning markers:"."""
+        regex = self._markers.regex
+        if regex is None:
+            return
+        reach = 0
+        for _, label_end in self._marker_context.spans(text):
+            start = max(label_end, reach)
+            reach = label_end + _MARKER_REACH
+            for m in regex.finditer(text, start, min(len(text), reach)):
+                name = self._marker_owner.get(phrase_key(m.group()))
+                if name is None or any(s < m.end() and m.start() < e for s, e in reported):
+                    continue
+                yield self._hit(m.span(), 0.85, name, True, "warning marker")
+
+    def _marker_cell(self, value: str) -> Iterator[RecognizerResult]:
+        """A cell of a warning-marker column: reported whole when any of its markers is special."""
+        stripped = value.strip()
+        if not stripped or stripped.lower() in self.terms.null_values:
+            return
+        category = None
+        for m in self._markers.finditer(value):
+            category = self._marker_owner.get(phrase_key(m.group()))
+            if category is not None:
+                break
+        if category is None:
+            category = next((r.recognition_metadata["special_category"] for r in self._prose(value)), None)
+        if category is None:
+            return
+        start = value.index(stripped[0])
+        yield self._hit((start, start + len(stripped)), 0.85, category, True, "warning marker")
 
     def _ic_codes(self, text: str) -> Iterator[RecognizerResult]:
         context = ContextProbe(text, self._code_context, 25, 25)
@@ -240,6 +345,19 @@ CASES: list[Case] = [
     Positive("Christian", "Christian", header="religion"),
     Positive("stress", "stress", header="sickness_reason"),
     Positive("Police Federation", "Police Federation", header="union_membership"),
+    # Warning-marker columns: a cell with a health marker is reported whole.
+    Positive("MENTAL HEALTH; DRUGS", "MENTAL HEALTH; DRUGS", header="Markers"),
+    Positive("Drugs", "Drugs", header="Warnings"),
+    Positive("VIOLENT, SUICIDAL", "VIOLENT, SUICIDAL", header="Flags"),
+    Positive("Epileptic - carries medication", "Epileptic - carries medication", header="Risk Flags"),
+    Positive("DIABETIC", "DIABETIC", header="PNC Warning Signals"),
+    Positive(" self-harm risk ", "self-harm risk", header="custody_markers"),
+    Positive("WEAPONS / MH", "WEAPONS / MH", header="Warning Markers"),
+    Positive("schizophrenia", "schizophrenia", header="Markers"),
+    # The same words in prose after a marker label.
+    Positive("Warning markers: VIOLENT, DRUGS, ESCAPER", "DRUGS"),
+    Positive("PNC warning signals - weapons / mental health", "mental health"),
+    Positive("Nominal flagged for drugs on the PNC", "drugs"),
     Negative("I'm sick of this spreadsheet", "everyday use of 'sick'"),
     Negative("The economic depression of the 1930s", "no health context for 'depression'"),
     Negative("Replace the IC1 chip on the circuit board", "integrated circuit"),
@@ -250,4 +368,10 @@ CASES: list[Case] = [
     Negative("The account was disabled by IT", "IT sense of 'disabled'"),
     Negative("Prefer not to say", "null value in an ethnicity column", header="ethnicity"),
     Negative("a black car and a white van", "colours, not people"),
+    Negative("VIOLENT; WEAPONS", "warning markers that are not special category", header="Markers"),
+    Negative("ESCAPER", "not special category", header="Warning Markers"),
+    Negative("None", "null value", header="Markers"),
+    Negative("Urgent; overdue", "workflow flags", header="Flags"),
+    Negative("Drugs were found in the glovebox", "drugs as evidence, no marker label"),
+    Negative("Warning markers are reviewed every year by the PNC bureau", "label without any marker after it"),
 ]

@@ -21,7 +21,7 @@ import hashlib
 import ipaddress
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -202,7 +202,7 @@ class DlpHttp:
         if self._own_pool is not None:
             self._own_pool.close()
         self._io.shutdown(wait=False)
-        self._audit_io.shutdown(wait=False)
+        self._audit_io.shutdown(wait=True)  # records of forwarded transfers still queued are written
 
     # ------------------------------------------------------------ hooks
 
@@ -221,6 +221,12 @@ class DlpHttp:
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         # A streamed body is forwarded before the request hook sees it: never stream.
         flow.request.stream = False
+        # mitmproxy answers "Expect: 100-continue" itself. For a body of unknown length
+        # (chunked) that interim 100 would stop the 413 for an oversized body from ever
+        # being sent, leaving the client hanging; without it the client just sends.
+        headers = flow.request.headers
+        if "content-length" not in headers and headers.get("expect", "").lower() == "100-continue":
+            del headers["expect"]
 
     async def request(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live:
@@ -268,12 +274,12 @@ class DlpHttp:
             return  # the store has already audited the use of the grant
         self._observe(outcome)
         if outcome.action == Action.ALLOW:
-            await self._audit("verdict", None, t, outcome)
+            self._audit_later("verdict", t, outcome)
         elif outcome.action == Action.REDACT:
             apply_redaction(t.flow.request, outcome)
             metrics.SUBJECTS_PROTECTED.labels(agreement=metrics.agreement_label(outcome.agreement)).inc(
                 outcome.subjects)
-            await self._audit("verdict", None, t, outcome)
+            self._audit_later("verdict", t, outcome)
         else:
             await self._hold(t, outcome)
         log.info("http %s agreement=%s to=%s kind=%s items=%d", outcome.action.label,
@@ -331,9 +337,28 @@ class DlpHttp:
 
     async def _audit(self, event: str, ref: str | None, t: Transfer, outcome: Outcome) -> None:
         """One audit record per decision, with who sent it; never a matched value."""
+        future = self._submit_audit(event, ref, t, outcome)
+        if future is None:
+            return
+        try:
+            await asyncio.wrap_future(future)
+        except Exception as exc:  # noqa: BLE001 - a missing audit record must not change the decision
+            log.error("audit record not written (%s) for an http %s", type(exc).__name__, outcome.action.label)
+
+    def _audit_later(self, event: str, t: Transfer, outcome: Outcome) -> None:
+        """Audit a forwarded transfer without making it wait for Redis (records stay in order)."""
+        future = self._submit_audit(event, None, t, outcome)
+        if future is not None:
+            future.add_done_callback(functools.partial(_log_audit_failure, outcome.action.label))
+
+    def flush_audit(self) -> None:
+        """Wait until every audit record handed over so far has been written (or has failed)."""
+        self._audit_io.submit(lambda: None).result(timeout=60)
+
+    def _submit_audit(self, event: str, ref: str | None, t: Transfer, outcome: Outcome) -> Future[None] | None:
         audit = getattr(self.store, "audit", None)
         if audit is None:
-            return
+            return None
         details = {
             "channel": "http",
             "action": outcome.action.label,
@@ -349,11 +374,13 @@ class DlpHttp:
             "codes": outcome.codes,
             "error": outcome.error,
         }
-        try:
-            await asyncio.get_running_loop().run_in_executor(
-                self._audit_io, audit.append, f"http-{event}", "gateway", ref, details)
-        except Exception as exc:  # noqa: BLE001 - a missing audit record must not change the decision
-            log.error("audit record not written (%s) for an http %s", type(exc).__name__, outcome.action.label)
+        return self._audit_io.submit(audit.append, f"http-{event}", "gateway", ref, details)
+
+
+def _log_audit_failure(action: str, future: Future[None]) -> None:
+    exc = future.exception()
+    if exc is not None:
+        log.error("audit record not written (%s) for an http %s", type(exc).__name__, action)
 
 
 def sender(flow: http.HTTPFlow) -> tuple[str | None, str | None]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import importlib
 import json
 import logging
@@ -240,8 +241,8 @@ def inspect_request(runtime: Runtime, job: RequestJob) -> Outcome:
     try:
         body = http_bodies.parse(list(job.headers), job.body, job.path, job.max_decoded)
     except http_bodies.BodyError as exc:
-        return failed(exc.reason, job, detail=str(exc))
-    key = _grant_key(runtime, job, body)
+        return _unreadable(runtime, job, exc)
+    key = _grant_key(runtime, job, body.canonical())
     ref = _take_grant(runtime, key) if key else None
     if ref is not None:
         return Outcome(Action.ALLOW, reasons=["released by a reviewer"], codes=["grant"], grant_ref=ref,
@@ -254,11 +255,24 @@ def inspect_request(runtime: Runtime, job: RequestJob) -> Outcome:
     return outcome
 
 
-def _grant_key(runtime: Runtime, job: RequestJob, body: http_bodies.Body) -> str | None:
-    """What a reviewer's release of this upload would be keyed on (boundaries and compression ignored)."""
+def _unreadable(runtime: Runtime, job: RequestJob, exc: http_bodies.BodyError) -> Outcome:
+    """A body that cannot be decoded is held; a reviewer can still release it (keyed on its raw bytes)."""
+    if exc.reason == "too_large":
+        return failed(exc.reason, job, detail=str(exc))
+    key = _grant_key(runtime, job, hashlib.sha256(job.body).hexdigest().encode())
+    ref = _take_grant(runtime, key) if key else None
+    if ref is not None:
+        return Outcome(Action.ALLOW, reasons=["released by a reviewer"], codes=["grant"], grant_ref=ref, grant_key=key)
+    outcome = failed(exc.reason, job, detail=str(exc))
+    outcome.grant_key = key
+    return outcome
+
+
+def _grant_key(runtime: Runtime, job: RequestJob, canonical: bytes) -> str | None:
+    """What a reviewer's release of this upload is keyed on (boundaries and compression ignored)."""
     if runtime.grant_key is None:
         return None
-    return runtime.grant_key(job.method, job.destinations[0], job.path, body.canonical())
+    return runtime.grant_key(job.method, job.destinations[0], job.path, canonical)
 
 
 def _take_grant(runtime: Runtime, key: str) -> str | None:

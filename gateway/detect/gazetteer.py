@@ -62,7 +62,7 @@ FORENAMES: frozenset[str] = _words(
     jay jayne jeanette jenna jesse jim jimmy jo joan jocelyn jodie johnny jonathon jordan josie joy
     judy julianne june justine kamal karl kathy katrina kay kayla keeley kenny kerrie kerry-ann kevin
     kieron kirk kirsten kristian kyla lacey lance lara larry laurence lawrence leanne lena leonie lesley
-    lewis lilian lindsey linzi lisa-marie lois lola lorna lorraine louisa luca lucia lyndsey lynsey
+    lewis lilian lindsey linzi lisa-marie lois lola lorna lorraine louisa luca lucia lyndsey lynsey kimberley kimberly
     mabel mack madeleine maggie mandeep marc marcia marian marianne marilyn marjorie marlene martha
     mathew matt maxine melvin meredith mervyn michele mick mike miles millicent miriam moira monica
     morag morgan muriel myles nancy nathaniel neal ned nell nia nick nicky nina nora noel norma olive
@@ -120,6 +120,8 @@ LABEL_WORDS: frozenset[str] = _words(
     everyone folks email e-mail tel mob mobile fax phone prisoner detainee
     sikh sikhs muslim muslims hindu hindus jewish jew jews jehovah catholic protestant buddhist anglican
     methodist baptist pagan rastafarian atheist islam islamic allah god jesus christ
+    schedule policy procedure guidance plan version appendix annex section purpose scope contents
+    introduction background minutes agenda item items
     """
 )
 

@@ -92,7 +92,9 @@ def refine_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     inside them, street names and ALL-CAPS headings.
     """
     start, end = _trim(text, start, end)
+    untitled = start
     start, end = _strip_titles(text, start, end)
+    titled = start > untitled  # "Mr Patel": the title vouches for a lone surname
     start, end = _trim(text, start, end)
     start, end = _trim_label_words(text, start, end)
     if end <= start:
@@ -113,32 +115,42 @@ def refine_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         _line_of(text, start, end) == span or (len(words) == 1 and not gazetteer.is_forename(words[0]))
     ):
         return None
-    if len(words) == 1 and (len(words[0]) < 2 or _is_place_or_common_word(text, start, end, words[0])):
+    if len(words) == 1 and (len(words[0]) < 2 or (not titled and _is_place_or_common_word(text, start, end, words[0]))):
+        return None
+    if _is_heading(text, start, end, words):
         return None
     return start, end
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 _TOWN_BEFORE_POSTCODE = re.compile(r",?\s*[A-Z]{1,2}\d")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 
 
 def _is_place_or_common_word(text: str, start: int, end: int, word: str) -> bool:
-    """A lone capitalised word that is a place ("to Malaga", "Romsey, PO1 7JN") or starts a sentence.
+    """Whether a lone capitalised word the model called PERSON is better read as something else.
 
-    A single word is weak evidence; a given name is kept, but any other word at
-    the start of a sentence ("Lunch will be provided") is more likely a common
-    noun than a surname. Surnames mentioned alone are recovered afterwards when
-    the full name appears elsewhere in the text (`text.propagate_names`).
+    A single word is weak evidence. Only a given name is kept, and not even that
+    after a locative ("travelled to Chelsea") or before a postcode ("Romsey, PO1
+    7JN"). A surname mentioned alone is recovered afterwards when the full name
+    appears elsewhere in the text (`text.propagate_names`) or a title precedes it.
     """
-    if gazetteer.is_forename(word):
-        return False
+    if not gazetteer.is_forename(word):
+        return True
     previous = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
     if previous is not None and previous.group(1).lower() in gazetteer.LOCATIVES:
         return True
-    if _TOWN_BEFORE_POSTCODE.match(text, end):
-        return True
-    return _SENTENCE_START.search(text, max(0, start - 5), start) is not None
+    return _TOWN_BEFORE_POSTCODE.match(text, end) is not None
+
+
+def _is_heading(text: str, start: int, end: int, words: list[str]) -> bool:
+    """A span on a line of nothing but capitalised words, not starting with a given name ("Retention Schedule")."""
+    line = _line_of(text, start, end)
+    line_words = line.split()
+    return (
+        not gazetteer.is_forename(words[0])
+        and 0 < len(line_words) <= 8
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in line_words)
+    )
 
 
 def promote_to_person(text: str, start: int, end: int) -> tuple[int, int] | None:

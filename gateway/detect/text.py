@@ -156,7 +156,8 @@ def propagate_names(texts: Sequence[str], hits: list[list[Hit]]) -> list[list[Hi
     if not forms:
         return hits
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    regex = re.compile(rf"(?<![\w'’\-])(?:{alternation})(?![\w'’\-])")
+    # A mention stands alone: not "St John", not "John Radcliffe Hospital" (another capitalised word follows).
+    regex = re.compile(rf"(?<![\w'’\-])(?<!St )(?<!Saint )(?:{alternation})(?![\w'’\-])(?![ \t]+[A-Z])")
     out: list[list[Hit]] = []
     for text, found in zip(texts, hits, strict=True):
         spans = sorted((h.start, h.end) for h in found)

@@ -18,3 +18,24 @@ def test_label_reports_just_the_number() -> None:
 
 def test_it_context_vetoes_even_with_policing_words() -> None:
     assert PoliceCollarNumberDetector().analyze("police IT asset PC 1234 laptop", None) == []
+
+
+def _scores(text: str) -> dict[str, float]:
+    return {text[r.start : r.end]: r.score for r in PoliceCollarNumberDetector().analyze(text, None)}
+
+
+def test_unambiguous_rank_is_reported_alone_and_stronger_with_evidence() -> None:
+    assert _scores("Thanks to DS 39 for the quick turnaround") == {"DS 39": 0.6}
+    assert _scores("Thanks to DS 39 for the arrest") == {"DS 39": 0.85}
+    assert _scores("DS 39 Patel") == {"DS 39": 0.85}
+
+
+def test_pc_needs_evidence() -> None:
+    assert _scores("Ask PC 1234 to call") == {"PC 1234": 0.4}
+    assert _scores("Ask PC 1234 to call the custody sergeant") == {"PC 1234": 0.75}
+    assert _scores("Jo Bloggs\nPC 1234\n") == {"PC 1234": 0.75}
+
+
+def test_ps_is_a_postscript_only_where_a_postscript_can_start() -> None:
+    assert _scores("Regards\nPS 12 more chairs are needed") == {"PS 12": 0.4}
+    assert _scores("The file went to PS 1203 on Monday") == {"PS 1203": 0.6}

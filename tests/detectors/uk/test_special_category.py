@@ -61,3 +61,38 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
     (target / "special_category.yaml").write_text("categories: []\n")
     with pytest.raises(DetectorConfigError, match="categories"):
         load_terms(target)
+
+
+@pytest.mark.parametrize("header", ["Markers", "Warnings", "Flags", "warning_markers", "PNC Warning Signals"])
+def test_marker_columns_report_health_markers_whole(recognizer: SpecialCategoryDetector, header: str) -> None:
+    # A column classifier counts a sampled value when a result covers most of it.
+    value = "VIOLENT; SELF HARM"
+    (result,) = recognizer.analyze_value(value, header)
+    assert (result.start, result.end) == (0, len(value))
+    assert result.recognition_metadata["special_category"] == "health"
+    assert result.score >= 0.85
+    assert recognizer.analyze_value("VIOLENT; WEAPONS", header) == []
+
+
+def test_marker_headers() -> None:
+    terms = load_terms()
+    assert terms.is_marker_header("Markers")
+    assert terms.is_marker_header("CustodyMarkers")
+    assert not terms.is_marker_header("Surname")
+    assert not terms.is_marker_header(None)
+    # A header naming a category keeps its own rule (every value of it is that category).
+    assert terms.header_category("Medical Markers") == "health"
+
+
+def test_bad_marker_config_names_the_key(tmp_path: Path) -> None:
+    target = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    path = target / "special_category.yaml"
+    original = path.read_text()
+    bad = original.replace(
+        "  categories:\n    health:\n      - self harm", "  categories:\n    wealth:\n      - self harm"
+    )
+    assert bad != original
+    path.write_text(bad)
+    with pytest.raises(DetectorConfigError, match=r"markers\.categories\.wealth"):
+        load_terms(target)

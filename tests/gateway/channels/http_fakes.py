@@ -3,7 +3,7 @@ a quarantine store and audit log in a dict, and a pool that runs the real worker
 
 The fake inspector returns real `pipeline.Inspection` objects, so the worker's
 merging, redaction and scrubbing code runs exactly as it does with the real one.
-Importable by name (`http_fakes`) from spawned worker processes, which inherit sys.path.
+Importable as `tests.gateway.channels.http_fakes` from spawned worker processes, which inherit sys.path.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class FakeInspector:
 
 
 def build_fake_runtime(settings: Settings) -> workers.Runtime:
-    """Worker factory for pool tests (`http_fakes:build_fake_runtime`)."""
+    """Worker factory for pool tests (`tests.gateway.channels.http_fakes:build_fake_runtime`)."""
     return workers.Runtime(FakeInspector())
 
 

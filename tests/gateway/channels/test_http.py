@@ -8,7 +8,6 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from http_fakes import AGREEMENT, PARTNER, REF, FakeStore, InlinePool
 from mitmproxy import exceptions, flow, http, tls
 from mitmproxy.addons import proxyserver
 from mitmproxy.proxy import context
@@ -19,6 +18,7 @@ from gateway.channels.http import DlpHttp, destinations, matches_passthrough
 from gateway.quarantine.store import grant_key
 from gateway.settings import Settings
 from gateway.telemetry import metrics
+from tests.gateway.channels.http_fakes import AGREEMENT, PARTNER, REF, FakeStore, InlinePool
 
 NINO = "AB123456C"
 CSV = f"name,ni\nJo,{NINO}\n".encode()
@@ -97,6 +97,17 @@ def test_requestheaders_turns_streaming_off(addon):
     assert f.request.stream is False
 
 
+@pytest.mark.parametrize("length, kept", [(None, False), ("10", True)])
+def test_expect_continue_is_dropped_only_for_bodies_of_unknown_length(addon, length, kept):
+    f = upload(b"x")
+    f.request.headers["expect"] = "100-continue"
+    if length is None:
+        del f.request.headers["content-length"]
+        f.request.headers["transfer-encoding"] = "chunked"
+    addon.requestheaders(f)
+    assert ("expect" in f.request.headers) is kept
+
+
 async def test_request_without_body_is_neither_inspected_nor_counted(addon):
     before = sample("dlp_transfers_total", {"channel": "http", "action": "allow"})
     f = tflow.tflow(req=http.Request.make("GET", "http://files.example.net/"))
@@ -114,6 +125,7 @@ async def test_allowed_upload_is_forwarded_untouched_and_audited(addon, store):
     assert f.response is None and f.request.raw_content == body
     assert sample("dlp_transfers_total", {"channel": "http", "action": "allow"}) == before + 1
     assert sample("dlp_inspected_bytes_total", {"channel": "http"}) > bytes_before
+    addon.flush_audit()  # forwarded transfers are audited in the background
     event, _actor, ref, details = store.audit.records[-1]
     assert (event, ref, details["action"], details["client"], details["user"]) == (
         "http-verdict", None, "allow", "127.0.0.1", "alice")

@@ -13,15 +13,16 @@ import json
 import time
 
 import pytest
-from http_fakes import AGREEMENT, PARTNER, FakeInspector
 
 from gateway.channels import workers
 from gateway.channels.workers import RequestJob, Runtime, WorkerPool, inspect_request
 from gateway.policy.verdict import Action
 from gateway.quarantine.store import grant_key
 from gateway.settings import Settings
+from tests.gateway.channels.http_fakes import AGREEMENT, PARTNER, FakeInspector
 
 NINO = "AB123456C"
+FAKE_FACTORY = "tests.gateway.channels.http_fakes:build_fake_runtime"
 
 
 def form(*parts: tuple[str, str | None, bytes], boundary: str = "xYz") -> tuple[tuple[str, str], bytes]:
@@ -118,6 +119,15 @@ def test_release_grant_lets_the_identical_retry_through_uninspected():
     assert inspector.calls == []
 
 
+def test_unreadable_body_can_be_released_too():
+    held = inspect_request(Runtime(FakeInspector(), None, grant_key), job(b"not gzip", ("Content-Encoding", "gzip")))
+    assert held.error == "parse_error" and held.grant_key
+    grants = {held.grant_key: "Q-20260101-BBBBBBBB"}
+    retry = inspect_request(Runtime(FakeInspector(), grants.pop, grant_key),
+                            job(b"not gzip", ("Content-Encoding", "gzip")))
+    assert retry.grant_ref == "Q-20260101-BBBBBBBB" and retry.action == Action.ALLOW
+
+
 def test_grant_store_down_means_inspect_as_usual():
     def broken(key: str) -> str | None:
         raise ConnectionError("redis down")
@@ -171,7 +181,7 @@ def test_inspector_exception_fails_closed(monkeypatch):
 def pool_factory():
     pools: list[WorkerPool] = []
 
-    def make(factory: str = "http_fakes:build_fake_runtime", timeout: float = 30.0, workers: int = 2) -> WorkerPool:
+    def make(factory: str = FAKE_FACTORY, timeout: float = 30.0, workers: int = 2) -> WorkerPool:
         pool = WorkerPool(Settings(), workers=workers, timeout=timeout, factory=factory, grace=0.5)
         pools.append(pool)
         return pool
@@ -216,7 +226,7 @@ async def test_pool_worker_crash_fails_closed_and_pool_restarts(pool_factory):
 
 @pytest.mark.e2e
 async def test_pool_with_broken_inspector_reports_it_and_holds(pool_factory):
-    pool = pool_factory("http_fakes:build_broken_runtime", workers=1)
+    pool = pool_factory("tests.gateway.channels.http_fakes:build_broken_runtime", workers=1)
     problems = await pool.warm_up()
     assert problems and "rules folder is broken" in problems[0]
     out = await pool.inspect_request(job(b"fine"))

@@ -37,9 +37,11 @@ REFINE_PERSON_SPAN_CASES = [
     ("booked a Ford Focus", "Ford Focus", None),                       # a car
     ("travelled to Malaga on 2 May", "Malaga", None),                  # a place after a locative
     ("of 45 Albert Terrace, Devizes, GL11 8PS", "Devizes", None),      # a town before its postcode
-    ("provided.\n\nLunch will be served", "Lunch", None),              # a common noun starting a sentence
+    ("provided.\n\nLunch will be served", "Lunch", None),              # a lone word that is no given name
+    ("advice for Romsey residents", "Romsey", None),                   # a lone word that is no given name
+    ("Wessex Police\nRecords Retention Schedule\nVersion 4", "Retention Schedule", None),  # a heading
     ("a practising Sikh. The subject", "Sikh", None),                  # a faith, not a name
-    ("He then met Kowalczyk again", "Kowalczyk", "Kowalczyk"),         # a lone surname mid-sentence
+    ("He then met Kowalczyk again", "Kowalczyk", None),                # a lone surname: left to propagation
     ("Amara uses a phone", "Amara", "Amara"),                          # a given name starting a sentence
 ]
 # fmt: on
