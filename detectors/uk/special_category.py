@@ -41,6 +41,10 @@ from detectors.terms import TermMatcher, phrase_key
 
 _IC_CODE = re.compile(r"(?<![\w/-])IC ?(?P<digit>[0-9])(?![\w/-])")
 _FOLLOWED_BY_NAME = re.compile(r" [A-Z][a-z]")
+# "Hi Christian," / "Dear Sikh ...": a capitalised word right after a greeting is a name.
+_AFTER_GREETING = re.compile(
+    r"(?:^|\n|[.!?]\s+)\s*(?:hi|hello|dear|morning|afternoon|thanks|thank you|cheers|hey)[ ,]+$", re.I
+)
 # How far after a "warning markers" label marker words count in prose.
 _MARKER_REACH = 80
 # Religion words double as first names ("Christian Smith") or organisation names.
@@ -246,7 +250,10 @@ class SpecialCategoryDetector(UkDetector):
                 if c is None:
                     continue
                 name = c.category.name
-                if name in _NAME_SENSITIVE and _FOLLOWED_BY_NAME.match(text, m.end()):
+                if name in _NAME_SENSITIVE and (
+                    _FOLLOWED_BY_NAME.match(text, m.end())
+                    or (text[m.start()].isupper() and _AFTER_GREETING.search(text, max(0, m.start() - 20), m.start()))
+                ):
                     continue
                 context, veto = probes_for(c)
                 if veto.near(*m.span()):
@@ -334,6 +341,7 @@ CASES: list[Case] = [
     Positive("black male, 6ft, wearing a grey hoodie", "black male"),
     Positive("halal diet requested in custody", "halal diet"),
     Positive("He attends the mosque on Fridays", "mosque"),
+    Positive("Hi Sam,\nThe detainee is a practising Christian and asked for a Bible.", "Christian"),
     Positive("Subject is in a sexual relationship with Jane", "sexual relationship"),
     Positive("She identifies as bisexual", "bisexual"),
     Positive("DNA taken and fingerprints taken on arrival", "DNA taken"),
@@ -364,6 +372,8 @@ CASES: list[Case] = [
     Negative("Bed 4 in Intensive Care 1", "hospital ward name"),
     Negative("Check the SSH key fingerprint before connecting", "key fingerprint, not biometric"),
     Negative("Christian Smith will attend the meeting", "a first name"),
+    Negative("Hi Christian,\n\nPlease see the attached rota.", "a first name after a greeting"),
+    Negative("Thanks, Christian - see you Monday", "a first name after thanks"),
     Negative("The Police Federation issued a statement on pay", "organisation mentioned, no membership"),
     Negative("The account was disabled by IT", "IT sense of 'disabled'"),
     Negative("Prefer not to say", "null value in an ethnicity column", header="ethnicity"),

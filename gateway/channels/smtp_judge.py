@@ -39,6 +39,20 @@ class CopyOutcome:
     error: str | None = None
 
 
+FAIL_TEXT = {
+    "timeout": "Inspection did not finish in time, so this copy is held for review.",
+    "worker_crash": "The inspection process stopped unexpectedly, so this copy is held for review.",
+    "internal": "The gateway could not inspect this message (internal error), so this copy is held for review.",
+    "parse_error": "The message could not be read, so this copy is held for review.",
+    "too_large": "The message is larger than the gateway can inspect, so this copy is held for review.",
+}
+
+
+def judge_job(runtime: Any, raw: bytes, recipients: list[str]) -> list[CopyOutcome]:
+    """The worker-pool job: runs in a worker process with the Inspector it built once."""
+    return judge_message(runtime.inspector, raw, recipients)
+
+
 def judge_message(inspector: Inspector, raw: bytes, recipients: list[str]) -> list[CopyOutcome]:
     inspections = inspector.inspect_for(raw, MESSAGE_NAME, recipients)
     return [outcome_of(rcpt, inspection) for rcpt, inspection in zip(recipients, inspections, strict=True)]
@@ -65,8 +79,9 @@ def outcome_of(recipient: str, inspection: Inspection) -> CopyOutcome:
     )
 
 
-def failed_copies(recipients: list[str], reason: str, text: str) -> list[CopyOutcome]:
+def failed_copies(recipients: list[str], reason: str) -> list[CopyOutcome]:
     """Fail closed: every copy is held, with a reason a sender can read."""
+    text = FAIL_TEXT.get(reason, FAIL_TEXT["internal"])
     verdict = {
         "action": "quarantine", "agreement": None, "destination": None, "reasons": [text], "findings": [],
         "fields": [], "excess_fields": [], "missing_fields": [], "subjects": 0, "error": reason,

@@ -13,12 +13,18 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
 
+from gateway.channels.pool import WorkerPool
+from gateway.channels.smtp import ContentFilter, start_smtp_server
+from gateway.channels.smtp_judge import CopyOutcome, failed_copies, judge_job
+from gateway.channels.smtp_relay import Ledger, NextHop
+from gateway.quarantine.store import QuarantineStore
 from gateway.runner.redis_server import ManagedRedis
 from gateway.runner.supervisor import Supervised
 from gateway.settings import Settings
@@ -92,7 +98,6 @@ async def serve(settings: Settings, config_file: str | None) -> int:
     from gateway.quarantine.console.app import start_console
     from gateway.quarantine.crypto import ensure_key
     from gateway.quarantine.retention import sweep_expired
-    from gateway.quarantine.store import QuarantineStore
 
     settings = prepare_state(settings)
     check_rules(settings)
@@ -124,10 +129,15 @@ async def serve(settings: Settings, config_file: str | None) -> int:
 
     proxy = Supervised("proxy", mitmdump_command(settings, config_file), child_env(settings, config_file))
     runners: list[web.AppRunner] = []
+    servers: list[asyncio.Server] = []
+    pools: list[WorkerPool] = []
     tasks: list[asyncio.Task[None]] = []
     try:
         console_runner = await start_console(settings, store)
         runners.append(console_runner)
+        smtp_pool, smtp_server = await start_mail_filter(settings, store)
+        pools.append(smtp_pool)
+        servers.append(smtp_server)
 
         async def store_ready() -> str | None:
             ok = await asyncio.to_thread(store.ping)
@@ -141,8 +151,12 @@ async def serve(settings: Settings, config_file: str | None) -> int:
         async def console_ready() -> str | None:
             return await _tcp_open(settings.console_host, settings.console_port)
 
+        async def smtp_ready() -> str | None:
+            return await _tcp_open(settings.listen_host, settings.smtp_port)
+
         registry = exporter.build_registry(store.counts)
-        app = exporter.create_app(registry, {"store": store_ready, "proxy": proxy_ready, "console": console_ready})
+        checks = {"store": store_ready, "proxy": proxy_ready, "smtp": smtp_ready, "console": console_ready}
+        app = exporter.create_app(registry, checks)
         metrics_runner = web.AppRunner(app, access_log=None)
         await metrics_runner.setup()
         await web.TCPSite(metrics_runner, settings.listen_host, settings.metrics_port).start()
@@ -151,8 +165,9 @@ async def serve(settings: Settings, config_file: str | None) -> int:
         await proxy.start()
         tasks.append(asyncio.create_task(_retention_loop(settings, store, sweep_expired, stop)))
         log.info(
-            "gateway up: proxy %s:%d, console %s:%d, metrics %s:%d, rules %s",
-            settings.listen_host, settings.proxy_port, settings.console_host, settings.console_port,
+            "gateway up: proxy %s:%d, smtp %s:%d -> %s, console %s:%d, metrics %s:%d, rules %s",
+            settings.listen_host, settings.proxy_port, settings.listen_host, settings.smtp_port,
+            settings.smtp_next_hop, settings.console_host, settings.console_port,
             settings.listen_host, settings.metrics_port, settings.rules_dir,
         )
         await stop.wait()
@@ -161,11 +176,42 @@ async def serve(settings: Settings, config_file: str | None) -> int:
     finally:
         for task in tasks:
             task.cancel()
+        for server in servers:
+            server.close()
         await proxy.stop()
+        for pool in pools:
+            pool.close()
         for runner in reversed(runners):
             await runner.cleanup()
         if managed:
             managed.stop()
+
+
+async def start_mail_filter(settings: Settings, store: QuarantineStore) -> tuple[WorkerPool, asyncio.Server]:
+    """The SMTP content filter on this process's event loop, judging in worker processes of its own."""
+    try:
+        next_hop = NextHop.parse(settings.smtp_next_hop)
+    except ValueError as exc:
+        raise StartupError(f"smtp_next_hop: {exc}") from None
+    pool = WorkerPool(settings, workers=settings.workers, timeout=settings.inspection_timeout)
+    problems = await pool.warm_up()
+    if problems:
+        pool.close()
+        raise StartupError(f"inspection workers for mail could not start: {'; '.join(problems)}")
+
+    async def judge(raw: bytes, recipients: list[str]) -> list[CopyOutcome]:
+        def fail(reason: str) -> list[CopyOutcome]:
+            return failed_copies(recipients, reason)
+
+        return await pool.run(judge_job, raw, recipients, on_failure=fail)
+
+    handler = ContentFilter(judge, store, next_hop, Ledger(store.redis, store.prefix), hostname=socket.getfqdn())
+    try:
+        server = await start_smtp_server(handler, settings.listen_host, settings.smtp_port, settings.max_body_bytes)
+    except OSError as exc:
+        pool.close()
+        raise StartupError(f"cannot listen for mail on port {settings.smtp_port}: {exc.strerror}") from None
+    return pool, server
 
 
 async def _retention_loop(settings: Settings, store: object, sweep: object, stop: asyncio.Event) -> None:

@@ -573,7 +573,6 @@ async def test_get_is_answered_while_twenty_large_uploads_are_inspected(proxy, s
         statuses = await asyncio.gather(*uploads)
     assert r.status_code == 200
     assert statuses == [200] * 20
-    print(f"uploads pending when the GET was sent: {pending_when_asked}, when it was answered: {pending_when_answered}")
     # The GET came back while the uploads were still being inspected, not after them.
     assert pending_when_asked >= 15 and pending_when_answered >= 10, (pending_when_asked, pending_when_answered)
 
