@@ -52,7 +52,7 @@ def sinks() -> Iterator[tuple[Sinks, int, int]]:
             return "250 OK"
 
     class Web(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             seen.http.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
             self.send_response(200)
             self.end_headers()
