@@ -37,6 +37,9 @@ class Settings:
     smtp_next_hop: str = "127.0.0.1:2525"
     console_port: int = 8081
     metrics_port: int = 9102
+    # HTTP proxy: mitmproxy's --mode (regular, transparent, ...) and proxyauth spec (htpasswd, LDAP)
+    proxy_mode: str = "regular"
+    proxy_auth: str | None = None
     # Quarantine
     key_file: Path | None = None
     retention_days: int = 30
@@ -84,6 +87,8 @@ ENV_VARS: dict[str, str] = {
     "DLP_SMTP_NEXT_HOP": "smtp_next_hop",
     "DLP_CONSOLE_PORT": "console_port",
     "DLP_METRICS_PORT": "metrics_port",
+    "DLP_PROXY_MODE": "proxy_mode",
+    "DLP_PROXY_AUTH": "proxy_auth",
     "DLP_KEY_FILE": "key_file",
     "DLP_RETENTION_DAYS": "retention_days",
     "DLP_GRANT_TTL_SECONDS": "grant_ttl_seconds",

@@ -14,42 +14,28 @@ request is buffered, bounded by `body_size_limit` (set to the inspection limit).
 from __future__ import annotations
 
 import asyncio
-import base64
-import fnmatch
 import functools
-import hashlib
-import ipaddress
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, Protocol
 
 from mitmproxy import ctx, exceptions, http, tls
 from mitmproxy.utils import human
 
 from gateway.channels import responses
-from gateway.channels.workers import Outcome, RequestJob, WorkerPool, request_payload
+from gateway.channels.http_audit import AuditWriter
+from gateway.channels.http_flow import Transfer, apply_redaction, request_job, transfer
+from gateway.channels.http_inspect import Pooling, judge
+from gateway.channels.http_job import Outcome, request_payload
+from gateway.channels.http_passthrough import passthrough_name
+from gateway.channels.pool import WorkerPool
 from gateway.policy.verdict import Action
 from gateway.settings import Settings, SettingsError, load
 from gateway.telemetry import metrics
 
 log = logging.getLogger("gateway.channels.http")
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """One request being decided: the flow, the job sent to the workers, and who sent it."""
-
-    flow: http.HTTPFlow
-    job: RequestJob
-    client: str | None
-    user: str | None
-    accept: str | None
-
-
-class Inspecting(Protocol):
-    async def inspect_request(self, job: RequestJob) -> Outcome: ...
 
 
 class Storing(Protocol):
@@ -61,39 +47,10 @@ def _domain(host: str) -> str:
     return metrics.registrable_domain(host)
 
 
-def matches_passthrough(patterns: Sequence[str], host: str) -> bool:
-    """Glob match of a host name (`*.apple.com`, `pinned.example.org`), case-insensitive."""
-    host = host.lower().rstrip(".")
-    return any(fnmatch.fnmatchcase(host, p.lower().rstrip(".")) for p in patterns)
-
-
-def is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def destinations(request: http.Request) -> tuple[str, ...]:
-    """The host the client addressed first; the host the proxy will connect to, if it is another name.
-
-    Contract section 4 judges the addressed host (Host / :authority). When the
-    connection goes to a different name (absolute-form URL or CONNECT target
-    disagreeing with Host: domain fronting), that name is judged too and the
-    stricter verdict wins; an IP address (transparent mode) is not a name.
-    """
-    addressed = request.pretty_host.lower().rstrip(".")
-    target = request.host.lower().rstrip(".")
-    if target and target != addressed and not is_ip(target):
-        return (addressed, target)
-    return (addressed,)
-
-
 class DlpHttp:
     """Inspects request bodies at the force's egress; see the module docstring."""
 
-    def __init__(self, *, pool: Inspecting | None = None, store: Storing | None = None,
+    def __init__(self, *, pool: Pooling | None = None, store: Storing | None = None,
                  settings: Settings | None = None) -> None:
         self.pool = pool
         self.store = store
@@ -103,7 +60,7 @@ class DlpHttp:
         self.passthrough: tuple[str, ...] = tuple(self.settings.passthrough_hosts)
         self._own_pool: WorkerPool | None = None
         self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dlp-store")
-        self._audit_io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dlp-audit")
+        self._audit = AuditWriter()
         self._background: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ options
@@ -202,21 +159,18 @@ class DlpHttp:
         if self._own_pool is not None:
             self._own_pool.close()
         self._io.shutdown(wait=False)
-        self._audit_io.shutdown(wait=True)  # records of forwarded transfers still queued are written
+        self._audit.close()  # records of forwarded transfers still queued are written
 
     # ------------------------------------------------------------ hooks
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
         """Let pinned apps through untouched: the CONNECT target (if a name) and the SNI must both match."""
-        if not self.passthrough:
-            return
         address = data.context.server.address[0] if data.context.server.address else None
-        sni = data.client_hello.sni
-        names = [n for n in (address, sni) if n and not is_ip(n)]
-        if names and all(matches_passthrough(self.passthrough, n) for n in names):
+        name = passthrough_name(self.passthrough, address, data.client_hello.sni)
+        if name is not None:
             data.ignore_connection = True
             metrics.PASSTHROUGH_FLOWS.inc()
-            log.info("passthrough (not inspected): %s", _domain(names[0]))
+            log.info("passthrough (not inspected): %s", _domain(name))
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         # A streamed body is forwarded before the request hook sees it: never stream.
@@ -231,25 +185,14 @@ class DlpHttp:
     async def request(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live:
             return
-        body = flow.request.raw_content
-        if not body:
+        if not flow.request.raw_content:
             return  # requests without a body are neither inspected nor counted
-        job = RequestJob(
-            method=flow.request.method,
-            url=flow.request.url,
-            path=flow.request.path,
-            http_version=flow.request.http_version,
-            headers=tuple((k, v) for k, v in flow.request.headers.items(multi=True)),
-            body=body,
-            destinations=destinations(flow.request),
-            max_decoded=self.max_body,
-        )
+        job = request_job(flow.request, self.max_body)
         if self.pool is None:  # running() has not happened: nothing can judge this upload
             outcome = Outcome(Action.QUARANTINE, error="internal")
         else:
-            outcome = await self.pool.inspect_request(job)
-        client, user = sender(flow)
-        await self._act(Transfer(flow, job, client, user, flow.request.headers.get("accept")), outcome)
+            outcome = await judge(self.pool, job)
+        await self._act(transfer(flow, job), outcome)
 
     def error(self, flow: http.HTTPFlow) -> None:
         """Count uploads mitmproxy refused (413) because they exceed the inspection limit."""
@@ -266,7 +209,7 @@ class DlpHttp:
         if outcome.error == "too_large":
             page = responses.too_large(self.max_body, t.accept)
             t.flow.response = http.Response.make(page.status, page.body, page.headers)
-            await self._audit("refused", None, t, outcome)
+            await self._audit.write(self.store, "refused", None, t, outcome)
             return
         if outcome.grant_ref:
             metrics.TRANSFERS.labels(channel="http", action="allow").inc()
@@ -274,12 +217,12 @@ class DlpHttp:
             return  # the store has already audited the use of the grant
         self._observe(outcome)
         if outcome.action == Action.ALLOW:
-            self._audit_later("verdict", t, outcome)
+            self._audit.write_later(self.store, "verdict", t, outcome)
         elif outcome.action == Action.REDACT:
             apply_redaction(t.flow.request, outcome)
             metrics.SUBJECTS_PROTECTED.labels(agreement=metrics.agreement_label(outcome.agreement)).inc(
                 outcome.subjects)
-            self._audit_later("verdict", t, outcome)
+            self._audit.write_later(self.store, "verdict", t, outcome)
         else:
             await self._hold(t, outcome)
         log.info("http %s agreement=%s to=%s kind=%s items=%d", outcome.action.label,
@@ -317,12 +260,12 @@ class DlpHttp:
                       _domain(t.job.destinations[0]), type(exc).__name__)
             page = responses.unavailable(reasons, t.accept)
             t.flow.response = http.Response.make(page.status, page.body, page.headers)
-            await self._audit("refused", None, t, outcome)
+            await self._audit.write(self.store, "refused", None, t, outcome)
             return
         page = responses.refused(outcome.action.label, ref, reasons, t.accept)
         t.flow.response = http.Response.make(page.status, page.body, page.headers)
         log.info("http %s ref=%s", state, ref)
-        await self._audit("verdict", ref, t, outcome)
+        await self._audit.write(self.store, "verdict", ref, t, outcome)
 
     def _observe(self, outcome: Outcome) -> None:
         metrics.TRANSFERS.labels(channel="http", action=outcome.action.label).inc()
@@ -335,72 +278,6 @@ class DlpHttp:
             for category, count in outcome.redacted_categories.items():
                 metrics.REDACTED_FIELDS.labels(agreement=agreement, category=category).inc(count)
 
-    async def _audit(self, event: str, ref: str | None, t: Transfer, outcome: Outcome) -> None:
-        """One audit record per decision, with who sent it; never a matched value."""
-        future = self._submit_audit(event, ref, t, outcome)
-        if future is None:
-            return
-        try:
-            await asyncio.wrap_future(future)
-        except Exception as exc:  # noqa: BLE001 - a missing audit record must not change the decision
-            log.error("audit record not written (%s) for an http %s", type(exc).__name__, outcome.action.label)
-
-    def _audit_later(self, event: str, t: Transfer, outcome: Outcome) -> None:
-        """Audit a forwarded transfer without making it wait for Redis (records stay in order)."""
-        future = self._submit_audit(event, None, t, outcome)
-        if future is not None:
-            future.add_done_callback(functools.partial(_log_audit_failure, outcome.action.label))
-
     def flush_audit(self) -> None:
         """Wait until every audit record handed over so far has been written (or has failed)."""
-        self._audit_io.submit(lambda: None).result(timeout=60)
-
-    def _submit_audit(self, event: str, ref: str | None, t: Transfer, outcome: Outcome) -> Future[None] | None:
-        audit = getattr(self.store, "audit", None)
-        if audit is None:
-            return None
-        details = {
-            "channel": "http",
-            "action": outcome.action.label,
-            "agreement": outcome.agreement,
-            "destination": t.job.destinations[0],
-            "method": t.job.method,
-            "client": t.client,
-            "user": t.user,
-            "bytes": len(t.job.body),
-            "items": outcome.items,
-            "content_kind": outcome.content_kind,
-            "reasons": outcome.reasons,
-            "codes": outcome.codes,
-            "error": outcome.error,
-        }
-        return self._audit_io.submit(audit.append, f"http-{event}", "gateway", ref, details)
-
-
-def _log_audit_failure(action: str, future: Future[None]) -> None:
-    exc = future.exception()
-    if exc is not None:
-        log.error("audit record not written (%s) for an http %s", type(exc).__name__, action)
-
-
-def sender(flow: http.HTTPFlow) -> tuple[str | None, str | None]:
-    """The client's address and, with proxy authentication on, its user name (never the password)."""
-    peer = flow.client_conn.peername
-    client = str(peer[0]) if peer else None
-    auth = flow.metadata.get("proxyauth")
-    user = str(auth[0]) if isinstance(auth, tuple | list) and auth else None
-    return client, user
-
-
-def apply_redaction(request: http.Request, outcome: Outcome) -> None:
-    """Swap in the redacted body and fix the headers that describe it."""
-    assert outcome.body is not None
-    request.raw_content = outcome.body
-    for name, value in outcome.headers.items():
-        request.headers[name] = value
-    chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
-    if "content-length" in request.headers or not (chunked or request.is_http2 or request.is_http3):
-        request.headers["content-length"] = str(len(outcome.body))
-    if "content-md5" in request.headers:
-        digest = hashlib.md5(outcome.body, usedforsecurity=False).digest()
-        request.headers["content-md5"] = base64.b64encode(digest).decode()
+        self._audit.flush()

@@ -36,12 +36,11 @@ def mitmdump_executable() -> list[str]:
 
 def mitmdump_command(settings: Settings, config_file: str | Path | None) -> list[str]:
     """The full command line; the child also reads DLP_* / REDIS_URL from its environment."""
-    mode = str(settings.extra.get("proxy_mode", "regular"))
     conf = confdir(settings)
     conf.mkdir(parents=True, exist_ok=True)
     command = [
         *mitmdump_executable(),
-        "--mode", f"{mode}@{settings.proxy_port}",
+        "--mode", f"{settings.proxy_mode}@{settings.proxy_port}",
         "--listen-host", settings.listen_host,
         "-s", str(ADDON_SCRIPT),
         "--set", f"confdir={conf}",
@@ -52,9 +51,8 @@ def mitmdump_command(settings: Settings, config_file: str | Path | None) -> list
         # Flow lines would print URLs (which may carry personal data) to the log.
         "--set", "flow_detail=0",
     ]  # fmt: skip
-    auth = settings.extra.get("proxy_auth")
-    if auth:
-        command += ["--set", f"proxyauth={auth}"]
+    if settings.proxy_auth:
+        command += ["--set", f"proxyauth={settings.proxy_auth}"]
     if config_file:
         command += ["--set", f"dlp_config={Path(config_file).resolve()}"]
     return command

@@ -61,3 +61,13 @@ def test_effective_redis_url_reads_the_managed_record(tmp_path: Path) -> None:
     (tmp_path / "redis.json").write_text('{"url": "redis://:pw@127.0.0.1:7000/0"}')
     assert s.effective_redis_url() == "redis://:pw@127.0.0.1:7000/0"
     assert Settings(state_dir=tmp_path, redis_url="redis://x:1/0").effective_redis_url() == "redis://x:1/0"
+
+
+def test_proxy_mode_and_auth_from_file_then_environment(tmp_path: Path) -> None:
+    assert (load(environ={}).proxy_mode, load(environ={}).proxy_auth) == ("regular", None)
+    cfg = tmp_path / "gw.yaml"
+    cfg.write_text('proxy_mode: transparent\nproxy_auth: "@/etc/dlp-gateway/htpasswd"\n')
+    s = load(cfg, environ={})
+    assert (s.proxy_mode, s.proxy_auth) == ("transparent", "@/etc/dlp-gateway/htpasswd")
+    s = load(cfg, environ={"DLP_PROXY_MODE": "regular", "DLP_PROXY_AUTH": "@/srv/htpasswd"})
+    assert (s.proxy_mode, s.proxy_auth) == ("regular", "@/srv/htpasswd")

@@ -1,5 +1,5 @@
 """In-memory stand-ins for the HTTP channel's unit tests: an inspector with a tiny fixed policy,
-a quarantine store and audit log in a dict, and a pool that runs the real worker logic inline.
+a quarantine store and audit log in a dict, and a pool that runs the real worker job inline.
 
 The fake inspector returns real `pipeline.Inspection` objects, so the worker's
 merging, redaction and scrubbing code runs exactly as it does with the real one.
@@ -12,15 +12,19 @@ import os
 import re
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from gateway.channels import workers
+from gateway.channels.http_job import RequestJob
+from gateway.channels.pool import Runtime
 from gateway.content.model import Part, PartRedaction, RedactionPlan, Span
 from gateway.detect.model import Detection, Finding
 from gateway.pipeline import Inspection
 from gateway.policy.verdict import Action, Reason, Verdict
 from gateway.settings import Settings
+
+R = TypeVar("R")
 
 NINO = re.compile(rb"\b[A-CEGHJ-PR-TW-Z]{2}\d{6}[A-D]\b")
 PARTNER = "partner.example"
@@ -86,13 +90,9 @@ class FakeInspector:
                           verdict, redacted, 0.001)
 
 
-def build_fake_runtime(settings: Settings) -> workers.Runtime:
+def build_fake_runtime(settings: Settings) -> Runtime:
     """Worker factory for pool tests (`tests.gateway.channels.http_fakes:build_fake_runtime`)."""
-    return workers.Runtime(FakeInspector())
-
-
-def build_broken_runtime(settings: Settings) -> workers.Runtime:
-    raise RuntimeError("rules folder is broken")
+    return Runtime(FakeInspector())
 
 
 @dataclass
@@ -125,16 +125,34 @@ class FakeStore:
 
 
 class InlinePool:
-    """The real worker logic, run in this process: what the addon sees from a WorkerPool."""
+    """What the addon sees from a `pool.WorkerPool`, with the job run in this process (no deadline)."""
+
+    timeout = 30.0
 
     def __init__(self, store: FakeStore | None = None, grant_key: Any = None) -> None:
         self.inspector = FakeInspector()
-        self.runtime = workers.Runtime(self.inspector, store.take_grant if store else None, grant_key)
-        self.jobs: list[workers.RequestJob] = []
+        self.runtime = Runtime(self.inspector, store.take_grant if store else None, grant_key)
+        self.jobs: list[RequestJob] = []
 
-    async def inspect_request(self, job: workers.RequestJob) -> workers.Outcome:
-        self.jobs.append(job)
+    async def run(self, job: Callable[..., R], *args: Any, on_failure: Callable[[str], R]) -> R:
+        self.jobs.append(args[0])
         try:
-            return workers.inspect_request(self.runtime, job)
+            return job(self.runtime, *args)
         except Exception:
-            return workers.failed("internal", job)
+            return on_failure("internal")
+
+
+def form(*parts: tuple[str, str | None, bytes], boundary: str = "xYz") -> tuple[tuple[str, str], bytes]:
+    """A multipart/form-data body: (field name, file name or None, data) per part."""
+    out = []
+    for name, filename, data in parts:
+        disp = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        out.append(f"--{boundary}\r\nContent-Disposition: {disp}\r\n\r\n".encode() + data + b"\r\n")
+    return ("Content-Type", f"multipart/form-data; boundary={boundary}"), b"".join(out) + f"--{boundary}--\r\n".encode()
+
+
+def request_job(body: bytes, *headers: tuple[str, str], dest: tuple[str, ...] = ("files.example.net",)) -> RequestJob:
+    """A POST as the addon would hand it over, proxy credentials included (they must never be stored)."""
+    return RequestJob("POST", f"https://{dest[0]}/upload?x=1", "/upload?x=1", "HTTP/1.1",
+                      (("Host", dest[0]), ("Proxy-Authorization", "Basic c2VjcmV0"), *headers), body, dest,
+                      10_000_000)

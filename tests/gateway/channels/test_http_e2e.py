@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from gateway.channels import http_bodies
+from gateway.channels import bodies
 from gateway.channels.proxy_process import mitmdump_command
 from gateway.quarantine.crypto import Keyring, new_key_line
 from gateway.quarantine.store import QuarantineStore, connect
@@ -216,7 +216,7 @@ def start_proxy(base: Path, *, redis_url: str, prefix: str, keys: str, max_body:
     state, metrics_dir = base / "state", base / "metrics"
     metrics_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(state_dir=state, rules_dir=rules, listen_host="127.0.0.1", proxy_port=free_port(),
-                        max_body_bytes=max_body, extra={"proxy_auth": f"{USER}:{PASSWORD}"})
+                        max_body_bytes=max_body, proxy_auth=f"{USER}:{PASSWORD}")
     env = {
         **os.environ,
         "DLP_STATE_DIR": str(state), "DLP_RULES_DIR": str(rules), "DLP_WITH_NER": "0",
@@ -429,8 +429,8 @@ def test_upload_reaches_the_sink_exactly_as_the_verdict_says(proxy, sink, curl, 
             assert "x-dlp-redacted" not in got.headers
         else:
             assert got.headers.get("content-encoding") == coding
-            codings = http_bodies.content_codings(list(got.headers.items()))
-            assert http_bodies.decode(got.body, codings, 10_000_000) == case.redacted()
+            codings = bodies.content_codings(list(got.headers.items()))
+            assert bodies.decode(got.body, codings, 10_000_000) == case.redacted()
             assert re.fullmatch(r"\d+ field\(s\) removed under agreement e2e-partner", got.headers["x-dlp-redacted"])
             assert int(got.headers["content-length"]) == len(got.body)
         return
@@ -462,7 +462,7 @@ def test_other_codings_are_redacted_and_re_encoded(proxy, sink, tmp_path, coding
     assert reply.status == 200
     [got] = sink.at(token)
     assert got.headers["content-encoding"] == coding
-    assert http_bodies.decode(got.body, [coding], 1_000_000) == CSV_REDACTED
+    assert bodies.decode(got.body, [coding], 1_000_000) == CSV_REDACTED
 
 
 def test_curl_native_multipart_upload_is_redacted(proxy, sink, curl, tmp_path):
@@ -471,7 +471,7 @@ def test_curl_native_multipart_upload_is_redacted(proxy, sink, curl, tmp_path):
     subprocess.run(["curl", "-sS", "-x", proxy.url, "-H", f"Host: {PARTNER}", "-F", f"file=@{tmp_path / 'staff.csv'}",
                     "-F", "note=quarterly list", "-o", os.devnull, f"http://127.0.0.1:{sink.port}/{token}"], check=True)
     [got] = sink.at(token)
-    body = http_bodies.parse(list(got.headers.items()), got.body)
+    body = bodies.parse(list(got.headers.items()), got.body)
     assert [(i.name, i.data) for i in body.items if i.name != "form:field-names"] == [
         ("staff.csv", CSV_REDACTED), ("form:note", b"quarterly list")]
 

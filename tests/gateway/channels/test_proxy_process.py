@@ -28,7 +28,7 @@ def test_command_listens_where_configured_and_never_streams(tmp_path: Path):
 
 
 def test_transparent_mode_and_proxy_auth_from_config(tmp_path: Path):
-    settings = Settings(state_dir=tmp_path, extra={"proxy_mode": "transparent", "proxy_auth": "@/etc/dlp/htpasswd"})
+    settings = Settings(state_dir=tmp_path, proxy_mode="transparent", proxy_auth="@/etc/dlp/htpasswd")
     cmd = mitmdump_command(settings, None)
     assert cmd[cmd.index("--mode") + 1] == "transparent@8080"
     assert opts(cmd)["proxyauth"] == "@/etc/dlp/htpasswd"
