@@ -7,6 +7,8 @@ the same name and date of birth. Text: the number of distinct names, or of
 distinct values of any one identifier type if that is larger (a letter naming
 one person and quoting their NI number and NHS number is about one person, not
 three); names and identifiers already counted from a table are not counted again.
+A given name alone in text is not counted: "Hi Dave" is a greeting, not a
+disclosure about Dave.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 
 from gateway.content.model import Table
 from gateway.detect.columns import ColumnClass, is_null
+from gateway.detect.gazetteer import is_forename
 from gateway.detect.model import Finding
 from gateway.detect.names import normalise_name
 
@@ -97,9 +100,11 @@ class SubjectCounter:
     def count(self) -> int:
         """Distinct people across all tables and texts added."""
         names = self._text_names - self._table_names
-        # A surname mentioned alone ("Mr Patel") is not a new person if a full name contains it.
+        # A surname mentioned alone ("Mr Patel") is not a new person if a full name contains it,
+        # and a given name alone ("Hi Dave") is the greeting of almost every e-mail, not enough
+        # to single anyone out.
         known_words = {w for n in self._table_names | names for w in n.split() if len(n.split()) > 1}
-        names = {n for n in names if len(n.split()) > 1 or n not in known_words}
+        names = {n for n in names if len(n.split()) > 1 or (n not in known_words and not is_forename(n))}
         by_type = [len(values - self._table_ids) for values in self._text_ids.values()]
         return self._rows.components() + max([len(names), *by_type], default=0)
 

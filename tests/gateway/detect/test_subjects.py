@@ -71,3 +71,9 @@ def test_people_named_in_text_and_listed_in_a_table_count_once() -> None:
     counter.add_table(Table("T", ["Name", "NI"], [["John Smith", "AB123456C"]]), _classes("PERSON", "UK_NINO"))
     counter.add_findings([_finding("PERSON", "Mr John SMITH"), _finding("UK_NINO", "AB 12 34 56 C")])
     assert counter.count() == 1
+
+
+def test_a_given_name_alone_is_a_greeting_not_a_person() -> None:
+    counter = SubjectCounter()
+    counter.add_findings([_finding("PERSON", "Dave"), _finding("PERSON", "Sarah Whitfield")])
+    assert counter.count() == 1
