@@ -17,7 +17,9 @@ JCB/Discover/UnionPay 16-19, Maestro 12-19), and the two scheme-specific layouts
 must belong to their scheme (4-6-5 is Amex, 4-6-4 Diners). Luhn alone passes one
 random number in ten, so a compact digit run without card context scores 0.6
 while a plausible grouped layout scores 0.95 (1.0 with card context).
-Repeated-digit strings are refused.
+Repeated-digit strings, digits inside URLs and paths, and stretches of a longer
+run of numbers (a table of counts that happens to hold a Luhn-valid 4-4-4-4)
+are refused.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from detectors.checks import luhn_valid
 from detectors.context import ContextProbe
 
 _CARD = re.compile(
-    r"(?<![\w.+-])(?:"
+    r"(?<![\w.+/-])(?:"
     r"(?P<quad>\d{4}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?P=s1)\d{1,4}(?:(?P=s1)\d{3})?)"
     r"|(?P<embossed>\d{4}(?P<s2>[ -])\d{6}(?P=s2)\d{4,5})"
     r"|(?P<visa13>4\d{3}(?P<s3>[ -])\d{3}(?P=s3)\d{3}(?P=s3)\d{3})"
@@ -40,6 +42,8 @@ _CARD = re.compile(
     r")(?![\w-])(?!\.\d)"
 )
 _LAYOUTS = ("quad", "embossed", "visa13", "compact")
+# Digits right before the candidate, separated by one space or hyphen: part of a longer run.
+_RUN_BEFORE = re.compile(r"\d[ -]$")
 
 
 def plausible(digits: str) -> bool:
@@ -91,6 +95,8 @@ class CreditCardDetector(UkDetector):
         for m in _CARD.finditer(text):
             layout = next(name for name in _LAYOUTS if m.group(name))
             start, end = m.span()
+            if _RUN_BEFORE.search(text, max(0, start - 8), start):
+                continue  # one more row of a table of numbers ("... 5128 5768 6408 7048 ...")
             if not self._valid(layout, m.group()):
                 # "4111 1111 1111 1111 123 ..." : the 19-digit reading failed, the 16-digit one may not.
                 if layout != "quad" or m.group().count(m.group("s1")) != 4:
@@ -144,4 +150,6 @@ CASES: list[Case] = [
     Negative("3782-822463 10005", "mixed separators: not one number"),
     Negative("Invoice 0207 946001 23248", "leading 0 is no card issuer range"),
     Negative("Lines 1234-5678-9012-3452 of the log", "issuer prefix 1, though Luhn-valid"),
+    Negative("see https://oss-fuzz.com/testcase-detail/5390364397928448.", "an id in a URL path"),
+    Negative("2568 3208 3848 4488 5128 5768 6408 7048 7688 8328 8968", "a row of a table of numbers"),
 ]

@@ -20,8 +20,11 @@ material use), benchmarking, reserved, multicast, unique-local IPv6 (fc00::/7).
 
 Classic false positives are refused as well: version strings (``v10.2.0.1``,
 "version 1.2.3.4"), OIDs and longer dotted runs (``2.16.840.1.113883``), section
-numbers, and network prefixes written in CIDR form (``81.2.69.0/24`` is a range,
-not one subscriber's address).
+numbers, versions glued to a name (``linux-2.6.8.1``) or carrying a package
+revision (``3.16.2.1-2``, ``24.3.4.5+dfsg``), four single digits without
+IP context (``2.0.3.5`` is a package version far more often than an address), and
+network prefixes written in CIDR form (``81.2.69.0/24`` is a range, not one
+subscriber's address).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from detectors.base import Case, Negative, Positive, UkDetector
 from detectors.context import ContextProbe, Keywords
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_V4 = re.compile(rf"(?<![\w.])(?<!\d\.){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
+_V4 = re.compile(rf"(?<![\w.-])(?<!\d\.){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
 _V6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d+\.\d+\.\d+\.\d+|[0-9A-Fa-f]{0,4})(?![\w:]|\.\d)")
 _VERSION = Keywords(("version", "ver", "v", "release", "build", "firmware", "revision", "rev", "section",
                      "para", "paragraph", "OID", "chrome", "iOS", "android", "python"))  # fmt: skip
@@ -74,16 +77,21 @@ class IpAddressDetector(UkDetector):
             address = ipaddress.ip_address(m.group())
         except ValueError:
             return
-        if not public(address) or _CIDR.match(m.string, m.end()):
+        if not public(address) or _CIDR.match(m.string, m.end()) or _VERSION_SUFFIX.match(m.string, m.end()):
             return
         if isinstance(address, ipaddress.IPv4Address) and str(address).endswith(".255"):
             return
         context = probe.near(*m.span())
+        if not context and isinstance(address, ipaddress.IPv4Address) and _SMALL_QUAD.fullmatch(m.group()):
+            return  # "2.0.3.5": four single digits are a version number unless called an address
         yield self.result(*m.span(), 0.85 if context else 0.6, context=context, pattern=f"IPv{address.version}")
 
 
 _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _CIDR = re.compile(r"/\d")
+# "3.16.2.1-2", "24.3.4.5+dfsg", "1.2.3.4~rc1": package revision suffixes only versions carry.
+_VERSION_SUFFIX = re.compile(r"-\d{1,3}(?![\d.])|\+[A-Za-z]|~\w")
+_SMALL_QUAD = re.compile(r"\d\.\d\.\d\.\d")
 
 
 def public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -106,6 +114,7 @@ CASES: list[Case] = [
     Positive("client ::ffff:81.2.69.160 connected", "::ffff:81.2.69.160"),
     Positive("94.12.200.17", "94.12.200.17", header="ip_address"),
     Positive("Source IP, 31.125.4.66, resolved to a BT broadband line", "31.125.4.66"),
+    Positive("The client connected from 5.6.7.8", "5.6.7.8"),
     Negative("Upgraded to version 10.2.0.1 today", "version string"),
     Negative("Build v1.2.3.4 released", "version string"),
     Negative("OID 2.16.840.1.113883", "OID"),
@@ -126,4 +135,8 @@ CASES: list[Case] = [
     Negative("mDNS uses 224.0.0.251 and ff02::fb", "multicast"),
     Negative("netmask 255.255.255.0", "reserved range (a netmask)"),
     Negative("Block 81.2.69.0/24 at the firewall", "CIDR network prefix, not a host"),
+    Negative("base-passwd (2.0.3.5) unstable; urgency=high", "package version of four single digits"),
+    Negative("suspended on linux-2.6.8.1, in spite of", "version glued to a name"),
+    Negative("erlang (1:24.3.4.5+dfsg-1) unstable", "package version with a revision suffix"),
+    Negative("adwaita-icon-theme (3.16.2.1-2) unstable", "package version with a Debian revision"),
 ]

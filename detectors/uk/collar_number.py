@@ -13,9 +13,11 @@ How sure a rank + number is depends on the rank:
   reported on its own (0.6), and at 0.85 with policing context, a surname after
   it or a signature layout. Inside a sentence ("the handler, DC 1234, met ...")
   or on a signature line ("PS 4521 Smith", "Sgt 812") alike.
-* **PC** is also a personal computer ("PC 1234" in an IT asset list), so it
-  needs evidence: a policing word nearby (the window reaches the unit and force
-  lines of a signature block), a surname straight after, or a signature layout
+* **PC** is also a personal computer ("PC 1234" in an IT asset list), and a rank
+  written solid with its number ("DC16", "SC2006", "PS256") is as often a
+  product code, a chip or a lint rule, so these need evidence: a policing word
+  nearby (the window reaches the unit and force lines of a signature block), a
+  surname straight after, or a signature layout
   (the rank and number on their own line under a name, or after the name on the
   same line). **PS at the start of a line or sentence** may be a postscript
   ("PS 2 more things"), so it needs the same evidence there; "P.S." and "PS:"
@@ -26,7 +28,9 @@ always and for the other ranks unless there is evidence ("PC 1234 laptop",
 "domain controller DC 2"); product and place names the abbreviations share
 ("Washington DC 20001", "Citroen DS 3", "PS4"/"PS5" consoles, "SC" vetting
 levels); a code after "room", "grade", "page" and the like; a number that is a
-measurement or a time ("DC 230 V", "DS 10:30").
+measurement, a time or a range ("DC 230 V", "DS 10:30", "SC 29201-4411"). A
+borough letter prefix counts only after a space ("PC AB123"), so "PSNI 2023"
+and "DISP20" are not ranks.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ _RANKED = re.compile(
     r"|Con|Cons"
     r"|(?:(?:Police|Detective|Special|Acting|Temporary|POLICE|DETECTIVE|SPECIAL)\s+)?"
     r"(?:Constable|Sergeant|Inspector|CONSTABLE|SERGEANT|INSPECTOR)"
-    r")\.? ?(?P<number>(?:[A-Z]{2} ?)?\d{1,5}(?:[A-Z]{2})?)(?![\w/])"
+    r")(?P<sep>\.? ?)(?P<number>(?:(?<=[ .])[A-Z]{2} ?)?\d{1,5}(?:[A-Z]{2})?)(?![\w/])"
 )
 # Ranks that are not officers often enough outside policing to need evidence.
 _CONTEXTUAL_RANKS = frozenset({"PC", "A/PC", "T/PC"})
@@ -83,7 +87,7 @@ _PRODUCT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _VETTING = Keywords(("vetting", "vetted", "clearance", "cleared", "NPPV", "CTC", "DV", "security check"))
-_MEASURE_AFTER = re.compile(r"(?:[:.]\d|,\d{3}\b|\s?(?:%|V|mV|kV|mA|A|W|kW|Hz|kHz|volts?|amps?|watts?|hrs?|mins?)\b)")
+_MEASURE_AFTER = re.compile(r"(?:[:.\-]\d|,\d{3}\b|\s?(?:%|V|mV|kV|mA|A|W|kW|Hz|kHz|volts?|amps?|watts?|hrs?|mins?)\b)")
 _PLAYSTATION = re.compile(r"PS[1-5]")
 # Column headers whose bare values are collar, warrant or staff numbers ("oic_collar": "4521").
 _HEADERS = Keywords(
@@ -134,7 +138,13 @@ class PoliceCollarNumberDetector(UkDetector):
             )
             if it is None:
                 it = ContextProbe(text, _IT_WORDS, 40, 30)
-            contextual = rank in _CONTEXTUAL_RANKS or (rank == "PS" and _SENTENCE_START_BEFORE.search(before))
+            # Written solid ("DC16", "SC2006", "PS256") the letters are as often a code, a chip or
+            # a lint rule as a rank: like PC, these need evidence.
+            contextual = (
+                rank in _CONTEXTUAL_RANKS
+                or not m["sep"]
+                or (rank == "PS" and _SENTENCE_START_BEFORE.search(before) is not None)
+            )
             if contextual:
                 if it_header or it.near(*m.span()):
                     continue
@@ -209,6 +219,9 @@ CASES: list[Case] = [
     Positive("The dog handler, PC 5505, searched the garden.", "PC 5505"),
     Positive("DC 1234 seized the suspect's laptop", "DC 1234"),
     Positive("DS 3782", "DS 3782", header="Officer"),
+    Positive("Statement of DC4521 attached; the suspect was interviewed", "DC4521"),
+    Positive("Jo Bloggs\nPC1234\nResponse Team", "PC1234"),
+    Positive("Officer in the case: PC AB123", "PC AB123"),
     Negative("4521", "a bare number in an unrelated column", header="quantity"),
     Negative("Asset list: PC 1234 laptop, PC 1235 desktop", "IT asset numbers"),
     Negative("Thanks, John. PS 123 cakes in the kitchen", "postscript, no policing context"),
@@ -228,6 +241,11 @@ CASES: list[Case] = [
     Negative("Meet in room DC 101 at noon", "room code"),
     Negative("Con 1: the cost is higher", "list of pros and cons"),
     Negative("Server DC 2 rebooted overnight", "domain controller"),
+    Negative("shellcheck disable=SC2006, fix warning SC2154", "lint rule codes written solid"),
+    Negative("Add Dallas DS1631 detection", "chip part number"),
+    Negative("Added support for PS256, PS384 and PS512 algorithms", "signature algorithm names"),
+    Negative("In 2023 the PSNI 2023 report was published", "PSNI is a force name, not PS + borough letters"),
+    Negative("Columbia, SC 29201-4411", "US state and ZIP+4"),
     Negative("Minutes: DS 4 agreed the budget", "initials with an item number, single digit"),
     Negative("Course code DS 104 starts Monday", "course code"),
     Negative("Module DC 101 Introduction to Policing", "training module code"),

@@ -84,7 +84,7 @@ def test_default_folder_comes_from_settings(
 def test_shipped_rules_pass_as_a_real_command() -> None:
     """The installed entry point, on the rules the project ships."""
     result = subprocess.run(
-        [sys.executable, "-m", "gateway.cli.main", "rules", "check", str(REPO / "rules"), "--today", "2026-11-21"],
+        [sys.executable, "-m", "gateway.cli", "rules", "check", str(REPO / "rules"), "--today", "2026-11-21"],
         capture_output=True,
         text=True,
         check=False,
