@@ -216,6 +216,8 @@ class SpecialCategoryDetector(UkDetector):
             for term in words:
                 self._marker_owner.setdefault(phrase_key(term), name)
         self._marker_context = Keywords(markers.context)
+        # Every marker label contains its first word: a substring test spares the keyword scan.
+        self._marker_stems = tuple({p.split()[0].lower() for p in markers.context if p.split()})
         super().__init__(**kwargs)
 
     def _scan(self, text: str, probe: ContextProbe, header: str | None) -> Iterator[RecognizerResult]:
@@ -264,8 +266,10 @@ class SpecialCategoryDetector(UkDetector):
                 score = 0.7 if contextual else (0.85 if near else 0.7)
                 reported.append(m.span())
                 yield self._hit(m.span(), score, name, near, "contextual term" if contextual else "term")
-        if self._marker_context:
-            yield from self._prose_markers(text, reported)
+        if self._marker_stems:
+            lowered = text.lower()
+            if any(stem in lowered for stem in self._marker_stems):
+                yield from self._prose_markers(text, reported)
         if "IC" in text:
             yield from self._ic_codes(text)
 

@@ -7,7 +7,7 @@ import argparse
 from gateway.cli.main import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the proxy, console and metrics endpoint in the foreground")
     p.add_argument("--rules", metavar="DIR", help="folder of sharing agreements (default: $DLP_RULES_DIR)")
     p.add_argument("--redis-url", metavar="URL", help="shared Redis (default: $REDIS_URL, else a Redis of its own)")

@@ -20,7 +20,7 @@ from gateway.pipeline import Inspection
 from gateway.policy.verdict import Action
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="inspect a file or folder and print the verdict")
     p.add_argument("path", metavar="PATH", help="file or folder to inspect")
     p.add_argument("--to", dest="destination", metavar="DESTINATION", help="host name or e-mail recipient")

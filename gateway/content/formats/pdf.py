@@ -159,7 +159,8 @@ class PdfHandler:
         # external decoder (jbig2dec) on what a sender supplied.
         cap = min(_PYPDF_DEFAULT_CAP, ctx.limits.max_part_bytes)
         limits = {key: cap for key in _PYPDF_OUTPUT_LIMITS}
-        with warnings.catch_warnings(), apply_configuration(jbig2dec_binary=None, **limits):
+        # pypdf types its keyword limits loosely; at run time they are plain ints (see its _configuration.py).
+        with warnings.catch_warnings(), apply_configuration(jbig2dec_binary=None, **limits):  # type: ignore[arg-type]
             warnings.simplefilter("ignore")  # PdfReadWarning texts quote content too
             return self._read(data, name, ctx)
 
