@@ -20,7 +20,9 @@ redact > allow). Under an agreement, in order:
   running text always count, since cutting a diagnosis out of a sentence rarely
   removes what the sentence discloses;
 * `required_fields` absent from the content: `on_incomplete` (checked per table
-  of records where there are tables; see `inventory.incomplete`).
+  of records where there are tables; see `inventory.incomplete`);
+* personal data in hidden sheets, columns or rows that would still leave:
+  quarantine (see `hidden`).
 
 A monitor-mode agreement (or default policy) reports all of this but allows:
 see `monitored`.
@@ -32,6 +34,7 @@ from gateway.detect.model import Detection
 from gateway.policy.agreements import Agreement
 from gateway.policy.default import DefaultPolicy
 from gateway.policy.excess import Excess
+from gateway.policy.hidden import hidden_reasons
 from gateway.policy.inventory import found_markings, incomplete, items, present_categories
 from gateway.policy.markings import Marking, highest
 from gateway.policy.match import Destination
@@ -109,6 +112,8 @@ def decide_agreement(detection: Detection, agreement: Agreement, default: Defaul
                 "special-category",
             )
         )
+    removed = frozenset(excess.columns) if agreement.on_excess is Action.REDACT else frozenset()
+    later.extend(hidden_reasons(detection, removed))
     present = present_categories(detection)
     missing, lacking = incomplete(detection, agreement.required_fields)
     if missing:

@@ -14,6 +14,7 @@ from gateway.detect.model import SPECIAL_FIELD_CATEGORIES, Detection
 from gateway.policy.agreements import Agreement
 from gateway.policy.decide import common_reasons, consequence, monitored
 from gateway.policy.default import DefaultPolicy
+from gateway.policy.hidden import hidden_reasons
 from gateway.policy.inventory import present_categories
 from gateway.policy.match import Destination
 from gateway.policy.verdict import Action, Reason, Verdict
@@ -32,6 +33,7 @@ def decide_default(
     reasons = common_reasons(
         detection, default, default.max_marking, "this destination may receive without a data sharing agreement"
     )
+    reasons.extend(hidden_reasons(detection))
     present = present_categories(detection)
     subjects = detection.subjects
     fired = False

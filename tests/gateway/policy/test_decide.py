@@ -336,10 +336,32 @@ def test_a_hidden_partial_copy_does_not_make_the_transfer_incomplete(agreement) 
     from gateway.detect.model import Detection, FieldInfo
 
     def field(table: int, column: str, category: str, index: int, hidden: bool) -> FieldInfo:
-        return FieldInfo("hr.xlsx/t", "hr.xlsx", table, column, index, category, 0.9, hidden=hidden)
+        label = "hr.xlsx/pivot cache 1" if hidden else "hr.xlsx/Staff"
+        return FieldInfo(label, "hr.xlsx", table, column, index, category, 0.9, hidden=hidden)
 
     visible = [field(0, "Name", "PERSON", 0, False), field(0, "Job Title", "JOB_TITLE", 1, False)]
     cache = [field(1, "Name", "PERSON", 0, True)]  # a pivot cache holding names only
     assert _decide(Detection(fields=visible + cache, subjects=3), agreement).action is Action.ALLOW
     only_hidden = Detection(fields=cache, subjects=3)
     assert _decide(only_hidden, agreement).missing_fields == ["JOB_TITLE"]
+
+
+def test_personal_data_in_a_hidden_sheet_is_held_even_when_allowed(agreement) -> None:  # type: ignore[no-untyped-def]
+    from gateway.detect.model import Detection, FieldInfo
+
+    visible = [FieldInfo("hr.xlsx/Summary", "hr.xlsx", 0, "Grade", 0, "NON_PERSONAL", 0.9)]
+    hidden = [FieldInfo("hr.xlsx/Data", "hr.xlsx", 1, "Name", 0, "PERSON", 0.9, hidden=True),
+              FieldInfo("hr.xlsx/Data", "hr.xlsx", 1, "Job Title", 1, "JOB_TITLE", 0.9, hidden=True)]
+    verdict = _decide(Detection(fields=visible + hidden, subjects=30), agreement)
+    assert verdict.action is Action.QUARANTINE
+    assert any(r.code == "hidden-content" and "“hr.xlsx/Data”" in r.text for r in verdict.reasons)
+
+
+def test_a_hidden_excess_column_that_redaction_removes_does_not_hold(build, agreement) -> None:  # type: ignore[no-untyped-def]
+    from gateway.detect.model import FieldInfo
+
+    b = _hr(build)
+    b.detection.fields.append(FieldInfo("staff.csv", "staff.csv", 0, "NI Number", 9, "UK_NINO", 0.9, hidden=True))
+    verdict = _decide(b.detection, agreement)
+    assert verdict.action is Action.REDACT
+    assert not any(r.code == "hidden-content" for r in verdict.reasons)
