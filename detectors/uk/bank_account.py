@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from presidio_analyzer import RecognizerResult
@@ -118,10 +119,17 @@ class UkBankAccountDetector(UkDetector):
 
     @staticmethod
     def _pairs(text: str, sort_codes: list[tuple[int, int]], accounts: list[tuple[int, int]]) -> set[tuple[int, int]]:
-        """Sort codes and account numbers that sit next to each other (either order)."""
+        """Sort codes and account numbers that sit next to each other (either order).
+
+        Both lists are in text order, so each sort code is compared only with the
+        account numbers starting within reach of it (a long table of numbers stays linear).
+        """
         paired: set[tuple[int, int]] = set()
+        starts = [a[0] for a in accounts]
         for sc in sort_codes:
-            for acc in accounts:
+            first = bisect_left(starts, sc[0] - _PAIR_REACH - 10)
+            last = bisect_right(starts, sc[1] + _PAIR_REACH)
+            for acc in accounts[first:last]:
                 if acc[0] >= sc[1]:
                     gap, pattern = text[sc[1] : acc[0]], _GAP_TO_ACCOUNT
                 elif sc[0] >= acc[1]:

@@ -71,7 +71,6 @@ _NAME_BEFORE = re.compile(
 )
 # The rank and number close their line (or are followed by a separator and a unit name).
 _LINE_END_AFTER = re.compile(r"[ \t]*(?:$|\r?\n|[,|–-][ \t]*[A-Z])")
-_LINE_START_BEFORE = re.compile(r"(?:^|\n)[ \t>*•-]*$")
 _SENTENCE_START_BEFORE = re.compile(r"(?:^|\n|[.!?][ \t]+|[.!?][\"')\]]+[ \t]+)[ \t>*•-]*$")
 _IT_WORDS = Keywords(
     ("laptop", "asset", "desktop", "computer", "device", "hostname", "workstation", "PC number", "monitor",
@@ -87,7 +86,7 @@ _PRODUCT_BEFORE = re.compile(
     r"cohort|exam)[\s.,:]*$",
     re.IGNORECASE,
 )
-_VETTING = Keywords(("vetting", "vetted", "clearance", "cleared", "NPPV", "CTC", "DV", "security check"))
+_VETTING = Keywords(("vetting", "vetted", "clearance", "NPPV", "CTC", "DV", "security check"))
 _MEASURE_AFTER = re.compile(r"(?:[:.\-]\d|,\d{3}\b|\s?(?:%|V|mV|kV|mA|A|W|kW|Hz|kHz|volts?|amps?|watts?|hrs?|mins?)\b)")
 _PLAYSTATION = re.compile(r"PS[1-5]")
 # Column headers whose bare values are collar, warrant or staff numbers ("oic_collar": "4521").
@@ -137,6 +136,8 @@ class PoliceCollarNumberDetector(UkDetector):
             evidence = (
                 probe.near(*m.span()) or bool(_NAME_AFTER.match(text, m.end())) or self._signature(text, m, before)
             )
+            if rank == "SC" and not evidence and ContextProbe(text, _VETTING, 40, 40).near(*m.span()):
+                continue  # "SC" and "DV" are also security vetting levels
             if it is None:
                 it = ContextProbe(text, _IT_WORDS, 40, 30)
             # Written solid ("DC16", "SC2006", "PS256") the letters are as often a code, a chip or
@@ -160,18 +161,14 @@ class PoliceCollarNumberDetector(UkDetector):
 
     @staticmethod
     def _vetoed(text: str, m: re.Match[str], rank: str) -> bool:
-        """Product names, codes after "room"/"grade", measurements, consoles, vetting levels."""
+        """Product names, codes after "room"/"grade", measurements, consoles, a list of cons."""
         if _MEASURE_AFTER.match(text, m.end()):
             return True
         if _PRODUCT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             return True
         if rank == "PS" and _PLAYSTATION.fullmatch(m.group()):
             return True
-        if rank == "Con" and len(m["number"]) < 2:
-            return True  # "Con 1" in a list of pros and cons
-        if rank == "SC":
-            return ContextProbe(text, _VETTING, 40, 40).near(*m.span())
-        return False
+        return rank == "Con" and len(m["number"]) < 2  # "Con 1" in a list of pros and cons
 
     @staticmethod
     def _signature(text: str, m: re.Match[str], before: str) -> bool:
@@ -219,6 +216,7 @@ CASES: list[Case] = [
     Positive("Statement taken by PC 123AB at the front counter", "PC 123AB"),
     Positive("The dog handler, PC 5505, searched the garden.", "PC 5505"),
     Positive("DC 1234 seized the suspect's laptop", "DC 1234"),
+    Positive("SC 5123 attended a DV incident on the estate", "SC 5123"),
     Positive("DS 3782", "DS 3782", header="Officer"),
     Positive("Statement of DC4521 attached; the suspect was interviewed", "DC4521"),
     Positive("Jo Bloggs\nPC1234\nResponse Team", "PC1234"),
@@ -239,6 +237,7 @@ CASES: list[Case] = [
     Negative("Stolen items: a PS4 and two controllers", "PlayStation console"),
     Negative("Input voltage DC 230 V", "direct current measurement"),
     Negative("Her SC 2019 clearance lapsed", "security check vetting level"),
+    Negative("Vetting: SC 2021, DV pending", "vetting levels"),
     Negative("Meet in room DC 101 at noon", "room code"),
     Negative("Con 1: the cost is higher", "list of pros and cons"),
     Negative("Server DC 2 rebooted overnight", "domain controller"),

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.channels.verdicts import failed_verdict
 from gateway.policy.verdict import Action
 
 _HOP_BY_HOP_SECRETS = frozenset({"proxy-authorization", "proxy-connection"})
@@ -99,10 +100,6 @@ def failed(reason: str, job: RequestJob | None, *, timeout: float = 0.0, detail:
     text = FAIL_TEXT[reason].format(timeout=timeout, detail=detail or "unknown problem")
     action = Action.BLOCK if reason == "too_large" else Action.QUARANTINE
     destination = job.destinations[0] if job else None
-    verdict = {
-        "action": action.label, "agreement": None, "destination": destination, "reasons": [text],
-        "findings": [], "fields": [], "excess_fields": [], "missing_fields": [], "subjects": 0,
-        "content_kind": "unknown", "error": reason,
-    }  # fmt: skip
+    verdict = failed_verdict(action, destination, text, reason, content_kind="unknown")
     payload = request_payload(job) if job is not None and with_payload and reason != "too_large" else None
     return Outcome(action, reasons=[text], codes=[reason], verdict=verdict, payload=payload, error=reason)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.channels.verdicts import failed_verdict
 from gateway.detect.model import OFFENDER_FIELD_CATEGORIES, SPECIAL_FIELD_CATEGORIES
 from gateway.pipeline import Inspection, Inspector
 from gateway.policy.verdict import Action
@@ -82,12 +83,14 @@ def outcome_of(recipient: str, inspection: Inspection) -> CopyOutcome:
 def failed_copies(recipients: list[str], reason: str) -> list[CopyOutcome]:
     """Fail closed: every copy is held, with a reason a sender can read."""
     text = FAIL_TEXT.get(reason, FAIL_TEXT["internal"])
-    verdict = {
-        "action": "quarantine", "agreement": None, "destination": None, "reasons": [text], "findings": [],
-        "fields": [], "excess_fields": [], "missing_fields": [], "subjects": 0, "error": reason,
-    }
     return [
-        CopyOutcome(recipient=r, action=Action.QUARANTINE, reasons=[text], verdict={**verdict, "destination": r},
-                    error=reason, content_kind="unknown")
+        CopyOutcome(
+            recipient=r,
+            action=Action.QUARANTINE,
+            reasons=[text],
+            verdict=failed_verdict(Action.QUARANTINE, r, text, reason),
+            error=reason,
+            content_kind="unknown",
+        )
         for r in recipients
     ]

@@ -50,8 +50,14 @@ class Approval:
 
 
 @dataclass
-class Item:
-    ref: str
+class Transfer:
+    """What a held or blocked transfer is: where it came from and went, and why it stopped.
+
+    A channel hands these over with the payload (`store.NewItem`) and the store
+    gives them back as an item's clear metadata (`Item`): one definition for
+    both, so a field added for one is not forgotten in the other.
+    """
+
     channel: str
     state: str
     destination: str | None
@@ -62,9 +68,16 @@ class Item:
     action: str
     reasons: list[str]
     payload_kind: str
-    content_kind: str | None
     special: bool
     grant_key: str | None
+
+
+@dataclass
+class Item(Transfer):
+    """A stored item as reviewers and scripts see it: the transfer, counts and its history."""
+
+    ref: str
+    content_kind: str | None
     has_redacted: bool
     entity_counts: dict[str, int]
     subjects: int

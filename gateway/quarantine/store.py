@@ -43,7 +43,7 @@ from gateway.quarantine.errors import (
     text,
     unavailable_on_redis_error,
 )
-from gateway.quarantine.items import CHANNELS, PAYLOAD_KINDS, STATES, Approval, Item, new_reference
+from gateway.quarantine.items import CHANNELS, PAYLOAD_KINDS, STATES, Approval, Item, Transfer, new_reference
 from gateway.settings import Settings
 
 CLAIM_STALE_SECONDS = 300  # a delivery that has not finished by then is presumed crashed
@@ -65,25 +65,13 @@ _META_FIELDS = (
 
 
 @dataclass
-class NewItem:
-    """A transfer to hold or keep as evidence, as a channel hands it over."""
+class NewItem(Transfer):
+    """A transfer to hold or keep as evidence, as a channel hands it over: with what was sent."""
 
-    channel: str
-    state: str
-    destination: str | None
-    sender: str | None
-    client: str | None
-    recipients: list[str]
-    agreement: str | None
-    action: str
-    reasons: list[str]
     verdict: dict[str, Any]
     findings_revealed: list[dict[str, Any]]
     payload: bytes
-    payload_kind: str
     redacted: bytes | None
-    special: bool
-    grant_key: str | None
 
 
 def grant_key(method: str, host: str, path: str, body: bytes) -> str:
@@ -124,12 +112,33 @@ def _j(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-_CLAIM_IS_LIVE = """
+# Functions the state-changing scripts share (prepended to each that needs them).
+_COMMON = """
 local function claim_is_live(key, now, stale)
   local claim = redis.call('HGET', key, 'claim')
   if not claim then return false end
   local c = cjson.decode(claim)
   return (tonumber(now) - tonumber(c.at)) < tonumber(stale)
+end
+
+-- Why the item cannot change now: 'missing', the state it is in instead of
+-- `expected`, or 'busy' while someone else's live claim holds it; nil when it
+-- can. Without `stale` the claim is not looked at (the caller holds it).
+local function refusal(key, expected, now, stale)
+  local st = redis.call('HGET', key, 'state')
+  if not st then return 'missing' end
+  if st ~= expected then return st end
+  if stale and claim_is_live(key, now, stale) then return 'busy' end
+  return nil
+end
+
+-- Move the item from one state index to another (scored by creation time, as
+-- every index is); the claim, if any, ends with the state it was taken for.
+local function reindex(key, ref, from_index, to_index)
+  local created = redis.call('HGET', key, 'created')
+  redis.call('HDEL', key, 'claim')
+  redis.call('ZREM', from_index, ref)
+  redis.call('ZADD', to_index, created, ref)
 end
 """
 
@@ -145,12 +154,10 @@ return 1
 
 # KEYS item, hist; ARGV approval_json, actor, hist_json, now, stale
 _APPROVE = (
-    _CLAIM_IS_LIVE
+    _COMMON
     + """
-local st = redis.call('HGET', KEYS[1], 'state')
-if not st then return 'missing' end
-if st ~= 'held' then return st end
-if claim_is_live(KEYS[1], ARGV[4], ARGV[5]) then return 'busy' end
+local why = refusal(KEYS[1], 'held', ARGV[4], ARGV[5])
+if why then return why end
 local approvals = cjson.decode(redis.call('HGET', KEYS[1], 'approvals') or '[]')
 for _, a in ipairs(approvals) do
   if a.actor == ARGV[2] then return 'duplicate' end
@@ -164,12 +171,10 @@ return 'ok'
 
 # KEYS item; ARGV claim_json, now, stale, expected_state
 _CLAIM = (
-    _CLAIM_IS_LIVE
+    _COMMON
     + """
-local st = redis.call('HGET', KEYS[1], 'state')
-if not st then return 'missing' end
-if st ~= ARGV[4] then return st end
-if claim_is_live(KEYS[1], ARGV[2], ARGV[3]) then return 'busy' end
+local why = refusal(KEYS[1], ARGV[4], ARGV[2], ARGV[3])
+if why then return why end
 redis.call('HSET', KEYS[1], 'claim', ARGV[1])
 return 'ok'
 """
@@ -184,34 +189,28 @@ return 'ok'
 """
 
 # KEYS item, hist, zheld, zreleased, grant; ARGV ref, now, decision, outcome, hist_json, grant_ttl, approvals
-_FINISH_RELEASE = """
-local st = redis.call('HGET', KEYS[1], 'state')
-if not st then return 'missing' end
-if st ~= 'held' then return st end
-local created = redis.call('HGET', KEYS[1], 'created')
+_FINISH_RELEASE = (
+    _COMMON
+    + """
+local why = refusal(KEYS[1], 'held')
+if why then return why end
 redis.call('HSET', KEYS[1], 'state', 'released', 'updated', ARGV[2], 'decision', ARGV[3],
            'outcome', ARGV[4], 'approvals', ARGV[7])
-redis.call('HDEL', KEYS[1], 'claim')
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZADD', KEYS[4], created, ARGV[1])
+reindex(KEYS[1], ARGV[1], KEYS[3], KEYS[4])
 if tonumber(ARGV[6]) > 0 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[6]) end
 redis.call('RPUSH', KEYS[2], ARGV[5])
 return 'ok'
 """
+)
 
 # KEYS item, hist, zheld, zrejected; ARGV ref, now, decision, hist_json, stale
 _REJECT = (
-    _CLAIM_IS_LIVE
+    _COMMON
     + """
-local st = redis.call('HGET', KEYS[1], 'state')
-if not st then return 'missing' end
-if st ~= 'held' then return st end
-if claim_is_live(KEYS[1], ARGV[2], ARGV[5]) then return 'busy' end
-local created = redis.call('HGET', KEYS[1], 'created')
+local why = refusal(KEYS[1], 'held', ARGV[2], ARGV[5])
+if why then return why end
 redis.call('HSET', KEYS[1], 'state', 'rejected', 'updated', ARGV[2], 'decision', ARGV[3])
-redis.call('HDEL', KEYS[1], 'claim')
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZADD', KEYS[4], created, ARGV[1])
+reindex(KEYS[1], ARGV[1], KEYS[3], KEYS[4])
 redis.call('RPUSH', KEYS[2], ARGV[4])
 return 'ok'
 """
@@ -228,7 +227,7 @@ return 'ok'
 
 # KEYS item, hist, zexpiry, zheld, zblocked, zexpired; ARGV ref, now, expired_hist, stale, purged_hist
 _EXPIRE = (
-    _CLAIM_IS_LIVE
+    _COMMON
     + """
 local st = redis.call('HGET', KEYS[1], 'state')
 if not st then redis.call('ZREM', KEYS[3], ARGV[1]) return 'missing' end
@@ -239,10 +238,8 @@ redis.call('HDEL', KEYS[1], 'enc:payload', 'enc:redacted', 'enc:findings', 'clai
 redis.call('HSET', KEYS[1], 'purged', '1', 'updated', ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if st == 'held' or st == 'blocked' then
-  local created = redis.call('HGET', KEYS[1], 'created')
   redis.call('HSET', KEYS[1], 'state', 'expired')
-  if st == 'held' then redis.call('ZREM', KEYS[4], ARGV[1]) else redis.call('ZREM', KEYS[5], ARGV[1]) end
-  redis.call('ZADD', KEYS[6], created, ARGV[1])
+  if st == 'held' then reindex(KEYS[1], ARGV[1], KEYS[4], KEYS[6]) else reindex(KEYS[1], ARGV[1], KEYS[5], KEYS[6]) end
   redis.call('RPUSH', KEYS[2], ARGV[3])
 else
   redis.call('RPUSH', KEYS[2], ARGV[5])

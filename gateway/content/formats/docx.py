@@ -25,26 +25,24 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from gateway.content.formats.base import ReadContext, Writer
 from gateway.content.formats.leakcheck import (
     is_xml_member,
 )
 from gateway.content.formats.ooxml import (
     Package,
+    PackageHandler,
+    alt_text_segments,
     generic_segments,
     generic_where,
+    is_header_row,
     property_segments,
-    read_package,
-    rewrite_guard,
-    rewrite_package,
-    sniff_package,
 )
 from gateway.content.formats.xmltext import (
     MappedSegment,
     SegmentBuilder,
     local,
 )
-from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, Table
 
 KIND = "docx"
 MAIN = "word/document.xml"
@@ -63,7 +61,6 @@ _NO_TEXT = re.compile(
 
 _STORY_RELS = ("header", "footer", "footnotes", "endnotes", "comments", "glossaryDocument")
 _NOTE_SKIP = frozenset({"separator", "continuationSeparator", "continuationNotice"})
-_ALT_ATTRS = ("descr", "title")
 
 
 @dataclass
@@ -127,11 +124,7 @@ class _StoryWalker:
         elif name == "t" and tag.endswith("/main}t") and "drawingml" in tag:
             self.b.add(member, where, el)
         elif name in ("docPr", "cNvPr"):
-            for attr in _ALT_ATTRS:
-                if (el.get(attr) or "").strip():
-                    self.b.new_segment()
-                    self.b.add(member, "alt-text", el, "@" + attr)
-                    self.b.new_segment()
+            alt_text_segments(self.b, member, el)
         for child in el:
             self._walk(child, member, base, change, hidden)
 
@@ -153,31 +146,26 @@ def _w_int(el: etree._Element | None, default: int = 0) -> int:
         return default
 
 
-def _cells(row: etree._Element) -> list[etree._Element]:
-    """Cells of a row, including cells wrapped in content controls or custom XML."""
+def _wrapped_children(el: etree._Element, kind: str) -> list[etree._Element]:
+    """Children named `kind`, including ones wrapped in content controls or custom XML."""
     out: list[etree._Element] = []
-    for child in row:
+    for child in el:
         name = local(child.tag)
-        if name == "tc":
+        if name == kind:
             out.append(child)
         elif name in ("sdt", "customXml"):
             content = child.find(f"{W}sdtContent") if name == "sdt" else child
             if content is not None:
-                out.extend(c for c in content if local(c.tag) == "tc")
+                out.extend(c for c in content if local(c.tag) == kind)
     return out
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return _wrapped_children(row, "tc")
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
-    out: list[etree._Element] = []
-    for child in tbl:
-        name = local(child.tag)
-        if name == "tr":
-            out.append(child)
-        elif name in ("sdt", "customXml"):
-            content = child.find(f"{W}sdtContent") if name == "sdt" else child
-            if content is not None:
-                out.extend(c for c in content if local(c.tag) == "tr")
-    return out
+    return _wrapped_children(tbl, "tr")
 
 
 def _cell_text(tc: etree._Element) -> str:
@@ -230,7 +218,7 @@ def _data_table(index: int, tbl: etree._Element) -> tuple[Table, list[list[tuple
     if any(span > 1 for _, span, _ in header_cells):
         return None
     header = [_cell_text(tc) for _, _, tc in header_cells]
-    if any(not h for h in header) or sum(1 for h in header if _numeric(h)) > len(header) / 2:
+    if not is_header_row(header):
         return None
     width = max(col + span for row in grid for col, span, _ in row) if grid else 0
     names = [f"column {i + 1}" for i in range(width)]
@@ -247,14 +235,6 @@ def _data_table(index: int, tbl: etree._Element) -> tuple[Table, list[list[tuple
     if first_col and sum(1 for v in first_col if v.rstrip().endswith(":")) * 2 >= len(first_col):
         return None  # a form ("Name: | value"), not a table of records
     return Table(name=f"table {index + 1}", header=names, rows=rows), grid
-
-
-def _numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", ""))
-    except ValueError:
-        return False
-    return True
 
 
 def _story_parts(pkg: Package, main: str) -> list[tuple[str, str]]:
@@ -376,26 +356,6 @@ def _drop_table_columns(
         parent.replace(tbl, replacement)
 
 
-class DocxHandler:
-    kind = KIND
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        return sniff_package(data, (MAIN,), "word/")
-
-    def read(self, data: bytes, name: str, ctx: ReadContext) -> Part:
-        return read_package(
-            data, name, ctx, kind=KIND, what="document", layout_of=_layout, embedded_prefixes=("word/embeddings/",)
-        )
-
-    def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
-        if not plan.touches(part):
-            return part.data
-        if part.uninspectable:
-            raise NotRedactable(f"the document could not be fully inspected ({part.uninspectable})")
-        with rewrite_guard("document"):
-            return rewrite_package(
-                part, plan, write_child, what="document", layout_of=_layout, drop_columns=_drop_table_columns
-            )
-
-
-HANDLER = DocxHandler()
+HANDLER = PackageHandler(
+    kind=KIND, main=MAIN, folder="word/", what="document", layout_of=_layout, drop_columns=_drop_table_columns
+)

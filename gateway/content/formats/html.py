@@ -19,9 +19,8 @@ import lxml.html
 from lxml import etree
 
 from gateway.content.formats.base import ReadContext, Writer
-from gateway.content.formats.slots import SlotLayout, redact, table_chars
+from gateway.content.formats.nodeslots import TAIL, TEXT, TreeExtraction, remove_keeping_layout
 from gateway.content.formats.text import TextEncoding, decode, sample_text
-from gateway.content.formats.xml import remove_keeping_layout
 from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -153,16 +152,7 @@ def parse(data: bytes) -> Parsed:
 
 
 @dataclass
-class _Slot:
-    node: Any
-    attr: str  # "" for .text, "\0tail" for .tail, else an attribute name
-
-
-@dataclass
-class _Extraction:
-    layout: SlotLayout = field(default_factory=SlotLayout)
-    slots: list[_Slot] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+class _Extraction(TreeExtraction):
     table_rows: list[list[Any]] = field(default_factory=list)
 
 
@@ -219,37 +209,32 @@ def extract(root: Any) -> _Extraction:
     stack: list[tuple[Any, bool, str]] = [(n, False, "body") for n in reversed(top)]
 
     def add(where: str, text: str | None, node: Any, attr: str, prefix: str = "") -> None:
+        # Body text flows like the page (inline elements continue the line);
+        # everything else is one labelled string a line.
         nonlocal pending_break
-        if text is None or not text.strip():
-            return
         if where != "body":
-            if prefix:
-                out.layout.add(where, prefix)
-            out.slots.append(_Slot(node, attr))
-            out.layout.add(where, text, len(out.slots) - 1, new_line=not prefix)
-            return
-        out.slots.append(_Slot(node, attr))
-        out.layout.add(where, text, len(out.slots) - 1, new_line=pending_break)
-        pending_break = False
+            out.add(where, text, node=node, attr=attr, prefix=prefix)
+        elif out.add(where, text, node=node, attr=attr, new_line=pending_break):
+            pending_break = False
 
     while stack:
         node, leaving, where = stack.pop()
         parent_where = where
         if isinstance(node, etree._Comment):
-            add("comment", node.text, node, "")
+            add("comment", node.text, node, TEXT)
             if node.getparent() not in in_table:
-                add(parent_where, node.tail, node, "\0tail")
+                add(parent_where, node.tail, node, TAIL)
             continue
         if isinstance(node, etree._ProcessingInstruction | etree._Entity):
             if node.getparent() not in in_table:
-                add(parent_where, node.tail, node, "\0tail")
+                add(parent_where, node.tail, node, TAIL)
             continue
         tag = _tag(node)
         if leaving:
             if tag in _BLOCKS:
                 pending_break = True
             if node.getparent() is not None and node.getparent() not in in_table:
-                add(where, node.tail, node, "\0tail")
+                add(where, node.tail, node, TAIL)
             continue
         inner = _SPECIAL_WHERE.get(tag, where)
         if tag in _BLOCKS:
@@ -263,7 +248,7 @@ def extract(root: Any) -> _Extraction:
             elif tag != "meta":
                 add("attribute", value, node, key, f"{tag}@{key}: ")
         if node not in in_table:
-            add(inner, node.text, node, "")
+            add(inner, node.text, node, TEXT)
         # Leaving the node is handled after its children; the tail belongs to
         # the parent's flow, hence the parent's `where`.
         stack.append((node, True, where))
@@ -285,23 +270,6 @@ def sniff_html(data: bytes, name: str) -> bool:
     if _DECLARATION.match(text):
         return False  # an XML document whose root is not <html>
     return name.lower().endswith(_HTML_SUFFIXES) and re.search(r"<[A-Za-z!/]", text[:8192]) is not None
-
-
-def _get(slot: _Slot) -> str:
-    if slot.attr == "\0tail":
-        return str(slot.node.tail or "")
-    if slot.attr == "":
-        return str(slot.node.text or "")
-    return str(slot.node.get(slot.attr) or "")
-
-
-def _set(slot: _Slot, value: str) -> None:
-    if slot.attr == "\0tail":
-        slot.node.tail = value
-    elif slot.attr == "":
-        slot.node.text = value
-    else:
-        slot.node.set(slot.attr, value)
 
 
 def serialise(parsed: Parsed) -> bytes:
@@ -329,16 +297,7 @@ class HtmlHandler:
 
     def read(self, data: bytes, name: str, ctx: ReadContext) -> Part:
         parsed = parse(data)
-        extraction = extract(parsed.root)
-        ctx.admit_text(extraction.layout.text_chars() + table_chars(extraction.tables))
-        return Part(
-            name=name,
-            kind="html",
-            data=data,
-            segments=extraction.layout.segments,
-            tables=extraction.tables,
-            meta=parsed.encoding.to_meta(),
-        )
+        return extract(parsed.root).to_part(name, "html", data, ctx, parsed.encoding.to_meta())
 
     def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
         redaction = plan.for_part(part.name)
@@ -346,9 +305,7 @@ class HtmlHandler:
             return part.data
         parsed = parse(part.data)
         extraction = extract(parsed.root)
-        for slot_id, spans in extraction.layout.slot_spans(redaction.spans).items():
-            slot = extraction.slots[slot_id]
-            _set(slot, redact(_get(slot), spans))
+        extraction.redact_slots(redaction.spans)
         for table_index, dropped in redaction.drop_columns.items():
             if not dropped or not 0 <= table_index < len(extraction.tables):
                 continue

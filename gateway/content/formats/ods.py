@@ -170,26 +170,24 @@ def cell_value(cell: etree._Element) -> str:
 # ---------------------------------------------------------------- structure
 
 
-def _iter_rows(table: etree._Element) -> list[etree._Element]:
+def _grouped(el: etree._Element, kind: str, groups: frozenset[str]) -> list[etree._Element]:
+    """Descendants named `kind`, in order, looking through any nesting of `groups` elements."""
     out: list[etree._Element] = []
-    for child in table:
+    for child in el:
         name = local(child.tag)
-        if name == "table-row":
+        if name == kind:
             out.append(child)
-        elif name in _ROW_GROUPS:
-            out.extend(_iter_rows(child))
+        elif name in groups:
+            out.extend(_grouped(child, kind, groups))
     return out
+
+
+def _iter_rows(table: etree._Element) -> list[etree._Element]:
+    return _grouped(table, "table-row", _ROW_GROUPS)
 
 
 def _iter_columns(table: etree._Element) -> list[etree._Element]:
-    out: list[etree._Element] = []
-    for child in table:
-        name = local(child.tag)
-        if name == "table-column":
-            out.append(child)
-        elif name in _COL_GROUPS:
-            out.extend(_iter_columns(child))
-    return out
+    return _grouped(table, "table-column", _COL_GROUPS)
 
 
 def _hidden_table_styles(root: etree._Element) -> set[str]:

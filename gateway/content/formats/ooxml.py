@@ -36,6 +36,7 @@ from gateway.content.formats.leakcheck import (
     scrub_values,
     verify_members,
 )
+from gateway.content.formats.sheetgrid import is_numeric
 from gateway.content.formats.xmltext import (
     MappedSegment,
     SegmentBuilder,
@@ -574,6 +575,67 @@ def rewrite_package(
                 result = rebuild_zip(out, second, set())
         verify_members(result, index, no_skip, what)
     return result
+
+
+@dataclass
+class PackageHandler:
+    """The format handler of DOCX and PPTX: one package, its own traversal.
+
+    Both are read (`read_package`) and rewritten (`rewrite_package`) the same
+    way; what differs is the main part that identifies the format, the folder
+    its parts (and embedded files, under `embeddings/`) live in, the word the
+    reasons use for it, its traversal and how its tables lose a column.
+    """
+
+    kind: str
+    main: str
+    folder: str
+    what: str
+    layout_of: LayoutOf
+    drop_columns: ColumnDropper
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        return sniff_package(data, (self.main,), self.folder)
+
+    def read(self, data: bytes, name: str, ctx: ReadContext) -> Part:
+        return read_package(
+            data,
+            name,
+            ctx,
+            kind=self.kind,
+            what=self.what,
+            layout_of=self.layout_of,
+            embedded_prefixes=(f"{self.folder}embeddings/",),
+        )
+
+    def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
+        if not plan.touches(part):
+            return part.data
+        if part.uninspectable:
+            raise NotRedactable(f"the {self.what} could not be fully inspected ({part.uninspectable})")
+        with rewrite_guard(self.what):
+            return rewrite_package(
+                part, plan, write_child, what=self.what, layout_of=self.layout_of, drop_columns=self.drop_columns
+            )
+
+
+# ---------------------------------------------------------------- shared by the traversals
+
+_ALT_TEXT_ATTRS = ("descr", "title")
+
+
+def alt_text_segments(builder: SegmentBuilder, member: str, el: etree._Element) -> None:
+    """A picture's or shape's alt text (`docPr`/`cNvPr` description and title), one segment each."""
+    for attr in _ALT_TEXT_ATTRS:
+        if (el.get(attr) or "").strip():
+            builder.new_segment()
+            builder.add(member, "alt-text", el, "@" + attr)
+            builder.new_segment()
+
+
+def is_header_row(cells: list[str]) -> bool:
+    """Whether a document table's first row names its columns: every cell has text, at most half are numbers."""
+    return all(cells) and sum(1 for c in cells if is_numeric(c)) <= len(cells) / 2
 
 
 def _member_of(pkg: Package, el: etree._Element) -> str:

@@ -21,23 +21,21 @@ import re
 
 from lxml import etree
 
-from gateway.content.formats.base import ReadContext, Writer
 from gateway.content.formats.leakcheck import (
     is_xml_member,
 )
 from gateway.content.formats.ooxml import (
     MC_NS,
     Package,
+    PackageHandler,
+    alt_text_segments,
     generic_segments,
     generic_where,
+    is_header_row,
     property_segments,
-    read_package,
-    rewrite_guard,
-    rewrite_package,
-    sniff_package,
 )
 from gateway.content.formats.xmltext import MappedSegment, SegmentBuilder, local
-from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, Table
 
 KIND = "pptx"
 MAIN = "ppt/presentation.xml"
@@ -47,7 +45,6 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MC_FALLBACK = f"{{{MC_NS}}}Fallback"
 
 _SHAPES = frozenset({"sp", "graphicFrame", "pic", "cxnSp", "grpSp", "contentPart"})
-_ALT_ATTRS = ("descr", "title")
 
 # Parts read structurally (every slide-like part is), package bookkeeping, legacy VML and
 # binaries. Everything else (themes and settings too, where text could be hidden) is read as text.
@@ -99,11 +96,7 @@ class _Walker:
         elif tag == f"{A}br":
             self.b.virtual(member, where, "\n")
         elif name == "cNvPr":
-            for attr in _ALT_ATTRS:
-                if (el.get(attr) or "").strip():
-                    self.b.new_segment()
-                    self.b.add(member, "alt-text", el, "@" + attr)
-                    self.b.new_segment()
+            alt_text_segments(self.b, member, el)
         elif tag == f"{A}tbl":
             self._table(el, hidden=where in ("hidden-slide", "hidden-shape"))
         for child in el:
@@ -122,7 +115,7 @@ class _Walker:
         if any(int(tc.get("gridSpan", "1") or 1) > 1 or tc.get("hMerge") for tc in header_cells):
             return
         header = [_cell_text(tc) for tc in header_cells]
-        if any(not h for h in header) or sum(1 for h in header if _numeric(h)) > len(header) / 2:
+        if not is_header_row(header):
             return
         width = max(len(r) for r in grid)
         names = [h.replace("\n", " ") for h in header] + [f"column {i + 1}" for i in range(len(header), width)]
@@ -141,14 +134,6 @@ def _cell_text(tc: etree._Element) -> str:
             parts.append(node.text or "" if node.tag == f"{A}t" else "\n")
         paragraphs.append("".join(parts))
     return "\n".join(p for p in paragraphs if p).strip()
-
-
-def _numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", ""))
-    except ValueError:
-        return False
-    return True
 
 
 def _slides(pkg: Package, main: str) -> list[str]:
@@ -243,26 +228,6 @@ def _drop_columns(tbl: etree._Element, rows: list[etree._Element], dropped: set[
         ext.set("cx", str(max(0, int(ext.get("cx", "0") or 0) - removed_width)))
 
 
-class PptxHandler:
-    kind = KIND
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        return sniff_package(data, (MAIN,), "ppt/")
-
-    def read(self, data: bytes, name: str, ctx: ReadContext) -> Part:
-        return read_package(
-            data, name, ctx, kind=KIND, what="presentation", layout_of=_layout, embedded_prefixes=("ppt/embeddings/",)
-        )
-
-    def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
-        if not plan.touches(part):
-            return part.data
-        if part.uninspectable:
-            raise NotRedactable(f"the presentation could not be fully inspected ({part.uninspectable})")
-        with rewrite_guard("presentation"):
-            return rewrite_package(
-                part, plan, write_child, what="presentation", layout_of=_layout, drop_columns=_drop_columns
-            )
-
-
-HANDLER = PptxHandler()
+HANDLER = PackageHandler(
+    kind=KIND, main=MAIN, folder="ppt/", what="presentation", layout_of=_layout, drop_columns=_drop_columns
+)

@@ -19,9 +19,9 @@ from typing import Any
 from lxml import etree
 
 from gateway.content.formats.base import ReadContext, Writer
-from gateway.content.formats.slots import SlotLayout, redact, table_chars
+from gateway.content.formats.nodeslots import TAIL, TEXT, TreeExtraction, remove_keeping_layout
 from gateway.content.formats.text import SAMPLE_BYTES, TextEncoding, decode, detect_encoding, sample_text
-from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, Part, RedactionPlan, Table
 
 _XML_SUFFIXES = (".xml", ".xsd", ".xsl", ".xslt", ".svg", ".rss", ".atom", ".gpx", ".kml", ".plist", ".xliff")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -96,16 +96,7 @@ def parse(data: bytes) -> Parsed:
 
 
 @dataclass
-class _Slot:
-    node: Any
-    attr: str | None  # attribute name, "" for .text, "\0tail" for .tail, None for read-only
-
-
-@dataclass
-class _Extraction:
-    layout: SlotLayout = field(default_factory=SlotLayout)
-    slots: list[_Slot] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+class _Extraction(TreeExtraction):
     records: list[list[Any]] = field(default_factory=list)
     columns: list[list[tuple[str, str | None]]] = field(default_factory=list)
 
@@ -164,15 +155,6 @@ def _value(record: Any, column: tuple[str, str | None]) -> str:
     return next((v for k, v in node.attrib.items() if local(k) == attr), "")
 
 
-def _add(out: _Extraction, where: str, prefix: str, text: str | None, *, node: Any, attr: str | None) -> None:
-    if _blank(text):
-        return
-    if prefix:
-        out.layout.add(where, prefix)
-    out.slots.append(_Slot(node, attr))
-    out.layout.add(where, str(text), len(out.slots) - 1, new_line=not prefix)
-
-
 def extract(tree: Any) -> _Extraction:
     """Tables and laid-out text of a tree, in document order (deterministic)."""
     out = _Extraction()
@@ -180,23 +162,23 @@ def extract(tree: Any) -> _Extraction:
     dtd = tree.docinfo.internalDTD
     if dtd is not None:
         for entity in dtd.iterentities():
-            _add(out, "dtd", f"entity {entity.name}: ", entity.content, node=None, attr=None)
+            out.add("dtd", entity.content, node=None, attr=None, prefix=f"entity {entity.name}: ")
     in_table: set[Any] = set()
     names: set[str] = set()
     top = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
     for start in top:
         for node in start.iter() if start is root else [start]:
             if node in in_table:
-                _add(out, "body", "", node.tail, node=node, attr="\0tail")
+                out.add("body", node.tail, node=node, attr=TAIL)
                 continue
             if isinstance(node, etree._Comment):
-                _add(out, "comment", "", node.text, node=node, attr="")
+                out.add("comment", node.text, node=node, attr=TEXT)
             elif isinstance(node, etree._ProcessingInstruction):
-                _add(out, "processing-instruction", f"{node.target}: ", node.text, node=node, attr="")
+                out.add("processing-instruction", node.text, node=node, attr=TEXT, prefix=f"{node.target}: ")
             elif isinstance(node.tag, str):
                 _element(out, node, in_table, names)
             if node is not root:
-                _add(out, "body", "", node.tail, node=node, attr="\0tail")
+                out.add("body", node.tail, node=node, attr=TAIL)
     out.layout.finish()
     return out
 
@@ -204,8 +186,8 @@ def extract(tree: Any) -> _Extraction:
 def _element(out: _Extraction, node: Any, in_table: set[Any], names: set[str]) -> None:
     tag = local(node.tag)
     for key, value in node.attrib.items():
-        _add(out, "attribute", f"{tag}@{local(key)}: ", value, node=node, attr=key)
-    _add(out, "body", f"{tag}: ", node.text, node=node, attr="")
+        out.add("attribute", value, node=node, attr=key, prefix=f"{tag}@{local(key)}: ")
+    out.add("body", node.text, node=node, attr=TEXT, prefix=f"{tag}: ")
     found = _as_table(node)
     if found is None:
         return
@@ -253,38 +235,6 @@ def _drop(record: Any, column: tuple[str, str | None]) -> None:
     remove_keeping_layout(node)
 
 
-def remove_keeping_layout(node: Any) -> None:
-    """Remove an element whose tail is layout whitespace, keeping the layout tidy."""
-    parent = node.getparent()
-    previous = node.getprevious()
-    if previous is not None:
-        previous.tail = node.tail
-    else:
-        parent.text = node.tail
-    parent.remove(node)
-
-
-def set_slot(slot: _Slot, value: str) -> None:
-    if slot.attr is None:
-        raise NotRedactable("text inside an XML entity declaration cannot be redacted")
-    if slot.attr == "\0tail":
-        slot.node.tail = value
-    elif slot.attr == "":
-        slot.node.text = value
-    else:
-        slot.node.set(slot.attr, value)
-
-
-def get_slot(slot: _Slot) -> str:
-    if slot.attr is None:
-        return ""
-    if slot.attr == "\0tail":
-        return str(slot.node.tail or "")
-    if slot.attr == "":
-        return str(slot.node.text or "")
-    return str(slot.node.get(slot.attr) or "")
-
-
 class XmlHandler:
     kind = "xml"
 
@@ -293,16 +243,8 @@ class XmlHandler:
 
     def read(self, data: bytes, name: str, ctx: ReadContext) -> Part:
         parsed = parse(data)
-        extraction = extract(parsed.tree)
-        ctx.admit_text(extraction.layout.text_chars() + table_chars(extraction.tables))
-        return Part(
-            name=name,
-            kind="xml",
-            data=data,
-            segments=extraction.layout.segments,
-            tables=extraction.tables,
-            meta={"fallback": parsed.fallback.to_meta() if parsed.fallback else None},
-        )
+        meta = {"fallback": parsed.fallback.to_meta() if parsed.fallback else None}
+        return extract(parsed.tree).to_part(name, "xml", data, ctx, meta)
 
     def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
         redaction = plan.for_part(part.name)
@@ -310,9 +252,7 @@ class XmlHandler:
             return part.data
         parsed = parse(part.data)
         extraction = extract(parsed.tree)
-        for slot_id, spans in extraction.layout.slot_spans(redaction.spans).items():
-            slot = extraction.slots[slot_id]
-            set_slot(slot, redact(get_slot(slot), spans))
+        extraction.redact_slots(redaction.spans)
         for table_index, dropped in redaction.drop_columns.items():
             if not 0 <= table_index < len(extraction.tables):
                 continue
