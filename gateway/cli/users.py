@@ -11,26 +11,20 @@ import argparse
 import getpass
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from gateway.cli.main import UsageError
 from gateway.cli.quarantine import load_settings, run_guarded
 from gateway.quarantine import options
-from gateway.quarantine.errors import StoreUnavailable
 from gateway.quarantine.items import iso
-from gateway.quarantine.store import connect
+from gateway.quarantine.store import connect, store_url
 from gateway.quarantine.users import ROLES, AccountError, UserStore
 
 
 def open_users(args: argparse.Namespace) -> UserStore:
     settings = load_settings(args)
-    url = settings.effective_redis_url()
-    if not url:
-        raise StoreUnavailable(
-            "no quarantine store configured: set REDIS_URL or start `dlp-gateway run` "
-            f"with state dir {settings.state_dir}"
-        )
-    return UserStore(connect(url), options.option(settings, "quarantine_key_prefix"))
+    return UserStore(connect(store_url(settings)), options.option(settings, "quarantine_key_prefix"))
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -80,30 +74,18 @@ def _list(args: argparse.Namespace) -> int:
     return run_guarded(action)
 
 
-def _remove(args: argparse.Namespace) -> int:
-    def action() -> int:
-        try:
-            removed = open_users(args).remove(args.name)
-        except AccountError as exc:
-            raise UsageError(str(exc)) from None
-        if not removed:
-            raise UsageError(f"no account named {args.name!r}")
-        print(f"account {args.name} removed")
-        return 0
+def _change(change: Callable[[UserStore, str], bool], done: str) -> Callable[[argparse.Namespace], int]:
+    """A handler applying `change` to the named account (False: no such account), then saying `done`."""
 
-    return run_guarded(action)
-
-
-def _set_disabled(disabled: bool) -> Any:
     def handler(args: argparse.Namespace) -> int:
         def action() -> int:
             try:
-                changed = open_users(args).set_disabled(args.name, disabled)
+                changed = change(open_users(args), args.name)
             except AccountError as exc:
                 raise UsageError(str(exc)) from None
             if not changed:
                 raise UsageError(f"no account named {args.name!r}")
-            print(f"account {args.name} {'disabled' if disabled else 'enabled'}")
+            print(f"account {args.name} {done}")
             return 0
 
         return run_guarded(action)
@@ -129,12 +111,12 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("remove", help="delete an account")
     p.add_argument("name")
-    p.set_defaults(handler=_remove)
+    p.set_defaults(handler=_change(UserStore.remove, "removed"))
 
     p = sub.add_parser("disable", help="stop an account signing in or acting")
     p.add_argument("name")
-    p.set_defaults(handler=_set_disabled(True))
+    p.set_defaults(handler=_change(lambda users, name: users.set_disabled(name, True), "disabled"))
 
     p = sub.add_parser("enable", help="let a disabled account sign in again")
     p.add_argument("name")
-    p.set_defaults(handler=_set_disabled(False))
+    p.set_defaults(handler=_change(lambda users, name: users.set_disabled(name, False), "enabled"))

@@ -100,6 +100,17 @@ def connect(url: str) -> redis.Redis:
     )
 
 
+def store_url(settings: Settings) -> str:
+    """The Redis URL the quarantine lives at; StoreUnavailable when none is configured."""
+    url = settings.effective_redis_url()
+    if not url:
+        raise StoreUnavailable(
+            "no quarantine store configured: set REDIS_URL or start `dlp-gateway run` "
+            f"with state dir {settings.state_dir}"
+        )
+    return url
+
+
 def describe_url(url: str) -> str:
     """A Redis URL without its password, for messages."""
     parts = urlsplit(url)
@@ -292,12 +303,7 @@ class QuarantineStore:
         KeyringError (no key, or an unsafe key file) is raised as it is: that is
         a configuration fault, not an outage.
         """
-        url = settings.effective_redis_url()
-        if not url:
-            raise StoreUnavailable(
-                "no quarantine store configured: set REDIS_URL or start `dlp-gateway run` "
-                f"with state dir {settings.state_dir}"
-            )
+        url = store_url(settings)
         keyring = Keyring.from_settings(settings)
         return cls(
             connect(url),

@@ -2,16 +2,18 @@
 
 Presidio and spaCy log at WARNING about things that are normal here (unknown
 languages for recognizers, model metadata); tldextract logs a traceback when
-it cannot fetch the suffix list offline. None of that helps an operator, and
-presidio's debug output can contain analysed text, so those loggers are held
-at ERROR.
+it cannot fetch the suffix list offline; aiosmtpd logs every SMTP command with
+its addresses. None of that helps an operator, presidio's debug output can
+contain analysed text, and addresses are personal data, so those loggers are
+held at ERROR.
 """
 
 from __future__ import annotations
 
 import logging
 
-NOISY_LOGGERS = ("presidio-analyzer", "presidio_analyzer", "spacy", "tldextract", "filelock", "urllib3")
+# aiosmtpd's "mail.log" writes every SMTP command line (MAIL FROM and RCPT TO addresses) at INFO.
+NOISY_LOGGERS = ("presidio-analyzer", "presidio_analyzer", "spacy", "tldextract", "filelock", "urllib3", "mail.log")
 
 
 def quiet_libraries() -> None:

@@ -145,6 +145,23 @@ class ReadContext:
         return Part(name=name, kind="unknown", data=b"", uninspectable=reason)
 
 
+def unique_name(name: str, used: set[str], *, keep_extension: bool = False) -> str:
+    """`name`, or the first of "name (2)", "name (3)"... not yet in `used`; added to `used`.
+
+    An archive or an e-mail may hold two members of the same name, and part names
+    must be unique: a redaction plan finds its parts by name. With
+    `keep_extension` the number goes before the extension ("staff (2).csv").
+    """
+    candidate = name
+    n = 2
+    while candidate in used:
+        stem, dot, ext = name.rpartition(".")
+        candidate = f"{stem} ({n}).{ext}" if keep_extension and dot and stem else f"{name} ({n})"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
 class FormatHandler(Protocol):
     """One file format: recognise it, read it, and (where safe) rewrite it."""
 

@@ -25,7 +25,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from typing import Any
 
-from gateway.content.formats.base import ReadContext, Writer
+from gateway.content.formats.base import ReadContext, Writer, unique_name
 from gateway.content.formats.slots import redact
 from gateway.content.formats.text import decode
 from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Segment
@@ -147,14 +147,7 @@ def _names(message: Message, root: str) -> list[_Leaf]:
                     else (mimetypes.guess_extension(leaf.mime.get_content_type()) or ".bin")
                 )
                 base = f"{'message' if leaf.role == 'message' else 'attachment'}-{counter}{ext}"
-        candidate = base
-        n = 2
-        while candidate in used:
-            stem, dot, ext = base.rpartition(".")
-            candidate = f"{stem} ({n}).{ext}" if dot and stem else f"{base} ({n})"
-            n += 1
-        used.add(candidate)
-        leaf.name = f"{root}/{candidate}"
+        leaf.name = f"{root}/{unique_name(base, used, keep_extension=True)}"
     return leaves
 
 

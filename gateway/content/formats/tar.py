@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import tarfile
 
-from gateway.content.formats.base import ReadContext, Writer
+from gateway.content.formats.base import ReadContext, Writer, unique_name
 from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan
 
 _BLOCK = 512
@@ -51,13 +51,7 @@ def members(archive: tarfile.TarFile, root: str) -> list[tuple[tarfile.TarInfo, 
     out: list[tuple[tarfile.TarInfo, str]] = []
     try:
         for info in archive:
-            candidate = info.name
-            n = 2
-            while candidate in used:
-                candidate = f"{info.name} ({n})"
-                n += 1
-            used.add(candidate)
-            out.append((info, f"{root}/{candidate}"))
+            out.append((info, f"{root}/{unique_name(info.name, used)}"))
     except (tarfile.ReadError, EOFError) as exc:
         raise ContentError(_error(exc)) from None
     _check_end(archive)

@@ -21,6 +21,7 @@ from lxml import etree
 from gateway.content.formats.base import ReadContext, Writer
 from gateway.content.formats.nodeslots import TAIL, TEXT, TreeExtraction, remove_keeping_layout
 from gateway.content.formats.text import SAMPLE_BYTES, TextEncoding, decode, detect_encoding, sample_text
+from gateway.content.formats.xmltext import safe_parser
 from gateway.content.model import ContentError, Part, RedactionPlan, Table
 
 _XML_SUFFIXES = (".xml", ".xsd", ".xsl", ".xslt", ".svg", ".rss", ".atom", ".gpx", ".kml", ".plist", ".xliff")
@@ -31,16 +32,7 @@ _NOT_TRUNCATION = {"ERR_TAG_NAME_MISMATCH", "ERR_DOCUMENT_END", "ERR_INVALID_CHA
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-        remove_pis=False,
-        strip_cdata=False,
-    )
+    return safe_parser(strip_cdata=False)
 
 
 def local(tag: Any) -> str:

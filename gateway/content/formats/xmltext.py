@@ -33,14 +33,22 @@ _SPACE = f"{{{XML_NS}}}space"
 SEGMENT_SOFT_LIMIT = 60_000
 
 
-def safe_parser(*, remove_blank_text: bool = False) -> etree.XMLParser:
-    """An XML parser that never fetches anything and never expands entities."""
+def safe_parser(*, remove_blank_text: bool = False, strip_cdata: bool = True) -> etree.XMLParser:
+    """An XML parser that never fetches anything and never expands entities.
+
+    Comments and processing instructions are kept (they can hold text too);
+    `strip_cdata=False` also keeps CDATA sections as written, for a writer
+    that must give the document back as it was.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
         remove_blank_text=remove_blank_text,
+        remove_comments=False,
+        remove_pis=False,
+        strip_cdata=strip_cdata,
     )
 
 

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from gateway.content.formats.base import ReadContext, Writer
+from gateway.content.formats.base import ReadContext, Writer, unique_name
 from gateway.content.formats.slots import redact
 from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Segment
 
@@ -80,16 +80,7 @@ def _members(archive: zipfile.ZipFile) -> Iterator[zipfile.ZipInfo]:
 def member_names(archive: zipfile.ZipFile, root: str) -> list[tuple[zipfile.ZipInfo, str]]:
     """Members with unique display names (an archive may repeat a name)."""
     used: set[str] = set()
-    out: list[tuple[zipfile.ZipInfo, str]] = []
-    for info in _members(archive):
-        candidate = info.filename
-        n = 2
-        while candidate in used:
-            candidate = f"{info.filename} ({n})"
-            n += 1
-        used.add(candidate)
-        out.append((info, f"{root}/{candidate}"))
-    return out
+    return [(info, f"{root}/{unique_name(info.filename, used)}") for info in _members(archive)]
 
 
 def _comments(archive: zipfile.ZipFile) -> list[tuple[str | None, str]]:

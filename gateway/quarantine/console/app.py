@@ -19,8 +19,9 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -327,16 +328,21 @@ async def items_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _finding_rows(findings: Iterable[dict[str, Any]], value: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+    """Findings as the item page lists them; `value` decides what the value column shows."""
+    return [
+        {"entity_type": f.get("entity_type", ""), "where": location_text(f), "value": value(f),
+         "score": f.get("score", "")}
+        for f in findings
+    ]  # fmt: skip
+
+
 async def _item_context(request: web.Request, ref: str) -> dict[str, Any]:
     console = request.app[CONSOLE]
     item: Item = await blocking(console.store.get, ref)
     verdict = await blocking(console.store.verdict, ref)
     findings = verdict.get("findings") or []
-    rows = [
-        {"entity_type": f.get("entity_type", ""), "where": location_text(f), "value": masked(f),
-         "score": f.get("score", "")}
-        for f in findings[:MAX_FINDINGS_SHOWN]
-    ]  # fmt: skip
+    rows = _finding_rows(findings[:MAX_FINDINGS_SHOWN], masked)
     account: Account = request[ACCOUNT]
     decidable = account.can_decide
     return {
@@ -382,11 +388,7 @@ async def reveal(request: web.Request) -> web.StreamResponse:
     except (Refused, PayloadGone) as exc:
         return await _refused(request, ref, str(exc))
     context = await _item_context(request, ref)
-    context["findings"] = [
-        {"entity_type": f.get("entity_type", ""), "where": location_text(f), "value": f.get("text", ""),
-         "score": f.get("score", "")}
-        for f in findings[:MAX_FINDINGS_SHOWN]
-    ]  # fmt: skip
+    context["findings"] = _finding_rows(findings[:MAX_FINDINGS_SHOWN], lambda f: f.get("text", ""))
     context["revealed"] = True
     context["reveal_reason"] = str(form.get("reason", "")).strip()
     return render(request, "item.html", **context)
@@ -399,7 +401,21 @@ async def _refused(request: web.Request, ref: str, message: str) -> web.Response
     return render(request, "item.html", status=403, **context)
 
 
-async def _after_action(request: web.Request, ref: str, result: ActionResult) -> web.StreamResponse:
+async def _act(
+    request: web.Request,
+    ref: str,
+    action: Callable[[], ActionResult],
+    refusals: tuple[type[Exception], ...] = (Refused, PayloadGone),
+) -> web.StreamResponse:
+    """Run a reviewer's action off the event loop.
+
+    A refusal shows the item again with the reason (403); an outcome, good or
+    bad, is flashed on the item page the browser is sent back to.
+    """
+    try:
+        result = await blocking(action)
+    except refusals as exc:
+        return await _refused(request, ref, str(exc))
     console = request.app[CONSOLE]
     session: Session = request[SESSION]
     session.flash.append({"kind": "ok" if result.ok else "error", "text": result.message})
@@ -414,13 +430,9 @@ async def release_action(request: web.Request) -> web.StreamResponse:
     reason = str(form.get("reason", "")).strip()
     if not reason:
         return await _refused(request, ref, "A release needs a reason: it goes on the disclosure log.")
-    try:
-        result = await blocking(
-            console.review.release, ref, request[ACCOUNT], redacted=form.get("mode") == "redacted", reason=reason
-        )
-    except (Refused, PayloadGone) as exc:
-        return await _refused(request, ref, str(exc))
-    return await _after_action(request, ref, result)
+    redacted = form.get("mode") == "redacted"
+    release = partial(console.review.release, ref, request[ACCOUNT], redacted=redacted, reason=reason)
+    return await _act(request, ref, release)
 
 
 async def reject_action(request: web.Request) -> web.StreamResponse:
@@ -430,23 +442,15 @@ async def reject_action(request: web.Request) -> web.StreamResponse:
     reason = str(form.get("reason", "")).strip()
     if not reason:
         return await _refused(request, ref, "A rejection needs a reason.")
-    try:
-        result = await blocking(
-            console.review.reject, ref, request[ACCOUNT], reason=reason, notify_sender=form.get("notify") == "1"
-        )
-    except Refused as exc:
-        return await _refused(request, ref, str(exc))
-    return await _after_action(request, ref, result)
+    notify = form.get("notify") == "1"
+    reject = partial(console.review.reject, ref, request[ACCOUNT], reason=reason, notify_sender=notify)
+    return await _act(request, ref, reject, refusals=(Refused,))
 
 
 async def replay_action(request: web.Request) -> web.StreamResponse:
     console = request.app[CONSOLE]
     ref = request.match_info["ref"]
-    try:
-        result = await blocking(console.review.replay, ref, request[ACCOUNT])
-    except (Refused, PayloadGone) as exc:
-        return await _refused(request, ref, str(exc))
-    return await _after_action(request, ref, result)
+    return await _act(request, ref, partial(console.review.replay, ref, request[ACCOUNT]))
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:

@@ -33,3 +33,11 @@ def test_transparent_mode_and_proxy_auth_from_config(tmp_path: Path):
     assert cmd[cmd.index("--mode") + 1] == "transparent@8080"
     assert opts(cmd)["proxyauth"] == "@/etc/dlp/htpasswd"
     assert "dlp_config" not in opts(cmd)
+
+
+def test_the_proxy_logs_no_flows_or_client_addresses(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gateway.channels.proxy_process import mitmdump_command
+    from gateway.settings import Settings
+
+    command = mitmdump_command(Settings(state_dir=tmp_path), None)
+    assert "flow_detail=0" in command and "termlog_verbosity=warn" in command
