@@ -66,6 +66,9 @@ class DlpHttp:
     # ------------------------------------------------------------ options
 
     def load(self, loader: Any) -> None:
+        # mitmproxy logs every connection with the client's address at INFO; addresses
+        # are personal data and stay out of the gateway's log (errors still show).
+        logging.getLogger("mitmproxy.proxy.server").setLevel(logging.WARNING)
         loader.add_option(
             "dlp_config", str | None, None,
             "Gateway config file (YAML, as for `dlp-gateway run --config`). Environment variables "

@@ -48,10 +48,9 @@ def mitmdump_command(settings: Settings, config_file: str | Path | None) -> list
         # Connect upstream only once a request has been allowed: a held or blocked
         # upload never opens a connection to its destination.
         "--set", "connection_strategy=lazy",
-        # Flow lines would print URLs (which may carry personal data) to the log, and
-        # connection lines every client's address: warnings and errors only.
+        # Flow lines would print URLs (which may carry personal data) to the log; the
+        # addon also silences mitmproxy's per-connection lines (client addresses).
         "--set", "flow_detail=0",
-        "--set", "termlog_verbosity=warn",
     ]  # fmt: skip
     if settings.proxy_auth:
         command += ["--set", f"proxyauth={settings.proxy_auth}"]

@@ -586,6 +586,14 @@ def test_metrics_count_each_inspected_upload(proxy):
     assert proxy.metric("dlp_inspected_bytes_total", {"channel": "http"}) > 0
 
 
+def test_the_proxy_log_has_no_client_addresses_or_urls(proxy):
+    """Runs after the traffic above: connection and flow lines (addresses, URLs) never reach the log."""
+    text = proxy.log.read_text(errors="replace")
+    assert "inspection workers ready" in text
+    assert "client connect" not in text and "server connect" not in text
+    assert "/staff.csv" not in text  # the upload URLs used above
+
+
 # ------------------------------------------------------------------ a store that is down, small limits
 
 
