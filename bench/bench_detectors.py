@@ -42,7 +42,7 @@ DENSE_SNIPPETS = (
     "Suspect described as IC3 male with a history of self-harm.",
     "Sort code 20-00-00 account 12345678, IBAN GB82 WEST 1234 5698 7654 32.",
     "PC 1234 Smith took a statement; crime ref 1234567/24.",
-    "Logged in from 203.0.113.45; passport number 925076473.",
+    "Logged in from 81.2.69.160; passport number 925076473.",
 )
 
 
