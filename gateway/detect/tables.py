@@ -30,7 +30,8 @@ from gateway.detect.columns import ColumnClass, is_null
 from gateway.detect.model import ENTITY_TYPES, FieldInfo, Finding
 
 # Categories whose cells are findings only when the recognizer validates them.
-VALIDATED_CELLS = columns.CHECKABLE_TYPES
+# Registration marks have strict formats too; a "Car 12" in a registration column is not one.
+VALIDATED_CELLS = columns.CHECKABLE_TYPES | {"UK_VEHICLE_REG"}
 
 # Field categories that are references to a person's record: reported per cell too.
 REFERENCE_CATEGORIES = frozenset({"CUSTODY_REFERENCE", "CRIME_REFERENCE"})

@@ -113,3 +113,20 @@ def test_a_large_table_is_handled_in_full(detector: Detector) -> None:
     for f in detection.findings:
         rows_by_type.setdefault(f.entity_type, set()).add(f.row)
     assert rows_by_type == {"PERSON": set(range(1, 5001)), "DATE_OF_BIRTH": set(range(1, 5001))}
+
+
+def test_call_signs_in_a_vehicle_column_are_not_registrations() -> None:
+    from pathlib import Path
+
+    from gateway.content.model import Part, Table
+    from gateway.detect import Detector, DetectorConfig
+
+    detector = Detector(DetectorConfig(config_dir=Path(__file__).resolve().parents[3] / "config", with_ner=False,
+                                       edm_dir=None))
+    rota = Table("t", ["Shift", "Team", "Vehicle"], [["Earlies", "Response A", "Car 12"], ["Lates", "Response B", "Van 3"]])
+    detection = detector.detect(Part(name="rota.csv", kind="csv", tables=[rota]))
+    assert not [f for f in detection.findings if f.entity_type == "UK_VEHICLE_REG"]
+    assert [f.category for f in detection.fields if f.column == "Vehicle"] != ["UK_VEHICLE_REG"]
+    plates = Table("t", ["Name", "Vehicle Reg"], [["John SMITH", "AB51 ABC"], ["Anne LEE", "car 12"]])
+    found = detector.detect(Part(name="stops.csv", kind="csv", tables=[plates])).findings
+    assert [f.text for f in found if f.entity_type == "UK_VEHICLE_REG"] == ["AB51 ABC"]
