@@ -100,6 +100,6 @@ def failed(reason: str, job: RequestJob | None, *, timeout: float = 0.0, detail:
     text = FAIL_TEXT[reason].format(timeout=timeout, detail=detail or "unknown problem")
     action = Action.BLOCK if reason == "too_large" else Action.QUARANTINE
     destination = job.destinations[0] if job else None
-    verdict = failed_verdict(action, destination, text, reason, content_kind="unknown")
+    verdict = failed_verdict(action, destination, text, reason)
     payload = request_payload(job) if job is not None and with_payload and reason != "too_large" else None
     return Outcome(action, reasons=[text], codes=[reason], verdict=verdict, payload=payload, error=reason)

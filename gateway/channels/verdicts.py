@@ -16,9 +16,9 @@ from gateway.policy.verdict import Action
 
 
 def failed_verdict(
-    action: Action, destination: str | None, text: str, error: str, *, content_kind: str | None = None
+    action: Action, destination: str | None, text: str, error: str, *, content_kind: str = "unknown"
 ) -> dict[str, Any]:
-    """The verdict for a failed inspection; `content_kind` is left out when not given."""
+    """The verdict for a failed inspection: what was sent could not be read, so its kind is unknown."""
     verdict: dict[str, Any] = {
         "action": action.label,
         "agreement": None,
@@ -29,8 +29,7 @@ def failed_verdict(
         "excess_fields": [],
         "missing_fields": [],
         "subjects": 0,
+        "content_kind": content_kind,
+        "error": error,
     }
-    if content_kind is not None:
-        verdict["content_kind"] = content_kind
-    verdict["error"] = error
     return verdict

@@ -123,7 +123,8 @@ def test_call_signs_in_a_vehicle_column_are_not_registrations() -> None:
 
     detector = Detector(DetectorConfig(config_dir=Path(__file__).resolve().parents[3] / "config", with_ner=False,
                                        edm_dir=None))
-    rota = Table("t", ["Shift", "Team", "Vehicle"], [["Earlies", "Response A", "Car 12"], ["Lates", "Response B", "Van 3"]])
+    rota = Table("t", ["Shift", "Team", "Vehicle"],
+                 [["Earlies", "Response A", "Car 12"], ["Lates", "Response B", "Van 3"]])
     detection = detector.detect(Part(name="rota.csv", kind="csv", tables=[rota]))
     assert not [f for f in detection.findings if f.entity_type == "UK_VEHICLE_REG"]
     assert [f.category for f in detection.fields if f.column == "Vehicle"] != ["UK_VEHICLE_REG"]
