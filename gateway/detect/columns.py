@@ -61,6 +61,10 @@ ABOUT_PEOPLE = IDENTIFYING | {
     "UK_VEHICLE_REG", "UK_POSTCODE",
 }  # fmt: skip
 
+# Entity types that name a group in a table of counts (an ethnicity or a
+# religion heading a row of figures) rather than anyone's data.
+AGGREGATE_LABELS = frozenset({"SPECIAL_CATEGORY"})
+
 NULL_VALUES = frozenset(
     {
         "", "-", "--", "—", "n/a", "na", "n.a.", "null", "none", "nil", "nfa", "unknown", "not known", "not stated",
@@ -204,6 +208,23 @@ def sample_values(values: Sequence[str], size: int = SAMPLE_SIZE) -> list[str]:
     return out
 
 
+_SURNAME_FIRST = re.compile(r"^\s*([^\W\d_][^,\d]*?)\s*,\s*([^\W\d_][^,\d]*?)\s*$")
+
+
+def _name_shape(value: str) -> str | None:
+    """The name shape of a cell, reading "Surname, Forenames" (the usual HR export layout) as well.
+
+    Mixed-case "Okafor, David" is as much a name as "David Okafor"; the comma layout is
+    read back into forename-first order so the forename evidence counts.
+    """
+    shape = names.name_shape(value)
+    if shape is None:
+        m = _SURNAME_FIRST.match(value)
+        if m is not None:
+            shape = names.name_shape(f"{m.group(2)} {m.group(1)}")
+    return shape
+
+
 def profile(values: Sequence[str], header: str, analyzer: Analyzer, size: int = SAMPLE_SIZE) -> ValueProfile:
     """Recognizer coverage and shape statistics of a sample of ``values``."""
     sample = sample_values(values, size)
@@ -219,7 +240,7 @@ def profile(values: Sequence[str], header: str, analyzer: Analyzer, size: int = 
         for entity, length in by_type.items():
             if length >= 0.6 * len(value):
                 covered[entity] = covered.get(entity, 0) + 1
-        shape = names.name_shape(value)
+        shape = _name_shape(value)
         shapes[shape] = shapes.get(shape, 0) + 1
     n = len(sample)
     prof.entity_fraction = {e: c / n for e, c in covered.items()}
@@ -345,8 +366,12 @@ def classify_table(table: Table, synonyms: HeaderSynonyms, analyzer: Analyzer) -
     headers = [table.header[i] if i < len(table.header) else "" for i in range(width)]
     classes = [classify_column(headers[i], table.column(i), synonyms, analyzer) for i in range(width)]
     if _is_aggregate(table, classes):
+        # Group labels ("White British", "Disabled", "Muslim") describe a group, not
+        # anyone: not reported from the cells either. Free text is still scanned.
         return [
-            c if c.category in ("FREE_TEXT", "NON_PERSONAL") else ColumnClass("NON_PERSONAL", 0.7, "aggregate")
+            c
+            if c.category == "FREE_TEXT"
+            else ColumnClass("NON_PERSONAL", 0.7, "aggregate", AGGREGATE_LABELS | {c.category} | c.ignore)
             for c in classes
         ]
     if not any(c.category in ABOUT_PEOPLE for c in classes):

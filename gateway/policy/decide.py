@@ -22,7 +22,9 @@ redact > allow). Under an agreement, in order:
 * `required_fields` absent from the content: `on_incomplete` (checked per table
   of records where there are tables; see `inventory.incomplete`);
 * personal data in hidden sheets, columns or rows that would still leave:
-  quarantine (see `hidden`).
+  quarantine (see `hidden`);
+* offender data under an agreement that allows no offender data at all:
+  quarantine, even when excess is redacted (the names would still go).
 
 A monitor-mode agreement (or default policy) reports all of this but allows:
 see `monitored`.
@@ -30,7 +32,7 @@ see `monitored`.
 
 from __future__ import annotations
 
-from gateway.detect.model import Detection
+from gateway.detect.model import OFFENDER_FIELD_CATEGORIES, Detection
 from gateway.policy.agreements import Agreement
 from gateway.policy.default import DefaultPolicy
 from gateway.policy.excess import Excess
@@ -112,6 +114,7 @@ def decide_agreement(detection: Detection, agreement: Agreement, default: Defaul
                 "special-category",
             )
         )
+    later.extend(_wrong_kind_of_record(excess, agreement))
     removed = frozenset(excess.columns) if agreement.on_excess is Action.REDACT else frozenset()
     later.extend(hidden_reasons(detection, removed))
     present = present_categories(detection)
@@ -137,6 +140,29 @@ def decide_agreement(detection: Detection, agreement: Agreement, default: Defaul
         allowed_categories=agreement.allowed_fields,
     )
     return monitored(verdict, f"The {name}") if agreement.monitor else verdict
+
+
+def _wrong_kind_of_record(excess: Excess, agreement: Agreement) -> list[Reason]:
+    """Offender data under an agreement that allows none: the wrong file, not an excess to trim.
+
+    Redaction would strip the PNC IDs and offences but still send the names of the
+    people they were about, under a heading that says what they are ("Suspect");
+    that a staff-data partner receives a list of offenders is itself the disclosure.
+    """
+    if agreement.allowed_fields & OFFENDER_FIELD_CATEGORIES:
+        return []
+    found = [c for c in excess.categories() if c in OFFENDER_FIELD_CATEGORIES]
+    if not found:
+        return []
+    return [
+        Reason(
+            Action.QUARANTINE,
+            f"The content holds offender data ({category_names(found, keep_order=True)}), which agreement "
+            f"{agreement.id} does not cover at all; cutting it would still send the names of the people it is "
+            "about, so it is held for a reviewer to check this is the right file.",
+            "offender-data",
+        )
+    ]
 
 
 def _excess_reasons(excess: Excess, agreement: Agreement, held: bool) -> list[Reason]:

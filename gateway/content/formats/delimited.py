@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from gateway.content.formats.base import ReadContext, Writer
 from gateway.content.formats.text import SAMPLE_BYTES, TextEncoding, decode, sample_text
-from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Table
+from gateway.content.model import ContentError, NotRedactable, Part, RedactionPlan, Segment, Table
 
 # Cells of a real export can be long (free-text notes); the stdlib default of
 # 128 KB per field would make such a file unreadable.
@@ -51,6 +51,7 @@ def _shape(sample: str, delimiter: str) -> _Shape | None:
                 break
     except csv.Error:
         return None
+    rows = rows[_preamble_length(rows) :]
     if len(rows) < 2 or len(rows[0]) < 2:
         return None
     width = len(rows[0])
@@ -58,6 +59,23 @@ def _shape(sample: str, delimiter: str) -> _Shape | None:
     consistent = sum(1 for r in data if len(r) == width) / len(data)
     split = sum(1 for r in data if len(r) > 1) / len(data)
     return _Shape(delimiter, consistent, split, width, len(rows))
+
+
+# Title lines an export puts above its header ("Headcount by rank, 31 March"):
+# at most this many one-field records before the first record of two or more.
+_MAX_PREAMBLE = 5
+
+
+def _preamble_length(records: list[list[str]]) -> int:
+    """How many leading non-empty records are a title above the header (0 if none).
+
+    Spreadsheet exports often start with a title line and a blank line; without
+    this the whole file would be read as prose and its columns never classified.
+    """
+    for i, record in enumerate(records[: _MAX_PREAMBLE + 1]):
+        if len(record) >= 2:
+            return i
+    return 0
 
 
 # A table whose first rows hold long free-text cells needs a longer look.
@@ -163,9 +181,13 @@ class DelimitedHandler:
         sep_line = declared.group(0) if declared else ""
         text = text[len(sep_line) :]
         records = _parse(text, shape.delimiter)
-        header_at = next((i for i, r in enumerate(records) if r), None)
+        nonempty = [i for i, r in enumerate(records) if r]
+        preamble = _preamble_length([records[i] for i in nonempty])
+        header_at = nonempty[preamble] if nonempty else None
         header = records[header_at] if header_at is not None else []
         rows = [r for r in records[(header_at or 0) + 1 :] if r]
+        # Title lines are not part of the table but still leave with it: scanned as text.
+        title = "\n".join(cell for i in nonempty[:preamble] for cell in records[i])
         sample = text[:SAMPLE_BYTES]
         sample_fields = sum(len(r) for r in records[:_SNIFF_RECORDS])
         meta: dict[str, object] = {
@@ -178,7 +200,8 @@ class DelimitedHandler:
         }
         kind = "tsv" if shape.delimiter == "\t" else "csv"
         table = Table(name="table 1", header=header, rows=rows)
-        return Part(name=name, kind=kind, data=data, tables=[table], meta=meta)
+        segments = [Segment(title, "title")] if title.strip() else []
+        return Part(name=name, kind=kind, data=data, tables=[table], segments=segments, meta=meta)
 
     def write(self, part: Part, plan: RedactionPlan, write_child: Writer) -> bytes:
         redaction = plan.for_part(part.name)
@@ -201,9 +224,16 @@ class DelimitedHandler:
             quoting=csv.QUOTE_ALL if part.meta.get("quote_all") else csv.QUOTE_MINIMAL,
             lineterminator=line_ending,
         )
-        for record in _parse(text, delimiter):
+        records = _parse(text, delimiter)
+        preamble = _preamble_length([r for r in records if r])
+        for record in records:
             if not record:
                 out.write(line_ending)
+                continue
+            if preamble:
+                # A title line is not a row of the table: it keeps its text.
+                preamble -= 1
+                writer.writerow(record)
                 continue
             writer.writerow([cell for i, cell in enumerate(record) if i not in drop])
         result = out.getvalue()

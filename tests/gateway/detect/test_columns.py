@@ -76,6 +76,13 @@ HEADER_SYNONYMS_CASES = [
     ("Warning Markers", "WARNING_MARKER", True),
     ("Sex/Gender", "GENDER", True),
     ("Notes", "FREE_TEXT", True),
+    ("Abs Days", "SICKNESS", True),
+    ("Grade/Spine Point", "PAY_GRADE", False),
+    ("Pay No", "POLICE_COLLAR_NUMBER", True),
+    ("Payroll", "POLICE_COLLAR_NUMBER", True),
+    ("Subject Officer", "PERSON", True),
+    ("Complainant", "PERSON", True),
+    ("Overtime Amount", "SALARY", True),
 ]
 # fmt: on
 
@@ -129,6 +136,12 @@ def test_a_name_column_of_people_is_person(detector: Detector) -> None:
 def test_surname_first_layout_without_a_header_is_person(detector: Detector) -> None:
     values = ["SMITH, John", "JONES, Amy", "OKAFOR, David", "NOWAK, Tomasz"]
     assert _classify(detector, "column 3", values)[0] == "PERSON"
+
+
+def test_mixed_case_surname_comma_forename_under_a_vague_header_is_person(detector: Detector) -> None:
+    values = ["Smith, John", "Jenkins, Sarah", "Okafor, David", "Lowe, Amy", "Patel, Priya"]
+    assert _classify(detector, "Employee", values)[0] == "PERSON"
+    assert _classify(detector, "Employee", ["Leeds, West", "Fleet, Workshop", "Stores, Central"])[0] != "PERSON"
 
 
 def test_all_caps_surnames_under_a_surname_header(detector: Detector) -> None:

@@ -131,3 +131,16 @@ def test_call_signs_in_a_vehicle_column_are_not_registrations() -> None:
     plates = Table("t", ["Name", "Vehicle Reg"], [["John SMITH", "AB51 ABC"], ["Anne LEE", "car 12"]])
     found = detector.detect(Part(name="stops.csv", kind="csv", tables=[plates])).findings
     assert [f.text for f in found if f.entity_type == "UK_VEHICLE_REG"] == ["AB51 ABC"]
+
+
+def test_group_labels_of_a_table_of_counts_are_not_findings(detector: Detector) -> None:
+    rows = [
+        ["Constable", "White British", "812"], ["Constable", "Asian or Asian British", "64"],
+        ["Sergeant", "Black or Black British", "9"], ["Sergeant", "Muslim", "12"],
+    ]  # fmt: skip
+    detection = detector.detect(table_part(["Rank", "Ethnicity", "Headcount"], rows))
+    assert detection.findings == []
+    assert {f.category for f in detection.fields} == {"NON_PERSONAL"}
+    # The same labels beside names are special category data about each person.
+    named = detector.detect(table_part(["Surname", "Ethnicity"], [["SMITH", "White British"], ["KAUR", "Sikh"]]))
+    assert "SPECIAL_CATEGORY" in {f.entity_type for f in named.findings}

@@ -365,3 +365,18 @@ def test_a_hidden_excess_column_that_redaction_removes_does_not_hold(build, agre
     verdict = _decide(b.detection, agreement)
     assert verdict.action is Action.REDACT
     assert not any(r.code == "hidden-content" for r in verdict.reasons)
+
+
+def test_offender_data_under_a_staff_agreement_is_held_not_trimmed(build, agreement) -> None:  # type: ignore[no-untyped-def]
+    b = _hr(build).column("PNC ID", "UK_PNC_ID").column("Offence", "OFFENCE")
+    verdict = _decide(b.detection, agreement)
+    assert verdict.action is Action.QUARANTINE and verdict.plan is None
+    assert any(r.code == "offender-data" for r in verdict.reasons)
+
+
+def test_offender_data_under_an_agreement_that_allows_some_is_excess_as_usual(build, make) -> None:  # type: ignore[no-untyped-def]
+    agreement = make(allowed_fields=frozenset({"PERSON", "JOB_TITLE", "UK_PNC_ID"}), on_excess=Action.REDACT)
+    b = _hr(build).column("PNC ID", "UK_PNC_ID").column("Offence", "OFFENCE")
+    verdict = _decide(b.detection, agreement)
+    assert verdict.action is Action.REDACT
+    assert not any(r.code == "offender-data" for r in verdict.reasons)

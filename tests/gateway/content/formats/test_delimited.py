@@ -146,3 +146,18 @@ def test_excel_sep_line_names_the_delimiter_and_is_kept(drop_plan) -> None:
     assert part.tables[0].header == ["Name", "NI Number", "Rank"]
     out = content.write(part, drop_plan("export.csv", {1}))
     assert out == b"sep=;\r\nName;Rank\r\nJohn;PC\r\n"
+
+
+def test_title_lines_above_the_header_are_text_and_kept_by_redaction(drop_plan) -> None:
+    data = (
+        b'"Staff by grade, 31 March 2026"\r\n\r\n'
+        b"Surname,NI Number,Grade\r\nSmith,AB123456C,SO1\r\nJones,CE654321A,SO2\r\n"
+    )
+    part = content.read(data, "export.csv")
+    assert part.kind == "csv"
+    [table] = part.tables
+    assert table.header == ["Surname", "NI Number", "Grade"]
+    assert table.rows == [["Smith", "AB123456C", "SO1"], ["Jones", "CE654321A", "SO2"]]
+    assert [(s.text, s.where) for s in part.segments] == [("Staff by grade, 31 March 2026", "title")]
+    out = content.write(part, drop_plan("export.csv", {0, 1}))
+    assert out == b'"Staff by grade, 31 March 2026"\r\n\r\nGrade\r\nSO1\r\nSO2\r\n'
