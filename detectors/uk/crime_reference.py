@@ -25,4 +25,7 @@ CASES: list[Case] = [
     Negative("Invoice 1234567/24 attached", "shape without crime context"),
     Negative("crime figures rose 12/24 months", "too short for any shape"),
     Negative("Phone 19000012345 now", "11 digits without crime context"),
+    Negative("Crime type   Q2 2025/26   Q2 2026/27   Change", "financial years, not crime references"),
+    Negative("Recorded crime fell in 1999/00 against the year before", "financial year across a century"),
+    Positive("Crime ref 2026/24 is still open", "2026/24"),
 ]

@@ -112,6 +112,18 @@ def _shape(path: Path, index: int, raw: Any) -> ReferenceShape:
     )
 
 
+_YEAR_RANGE = re.compile(r"(?:19|20)(\d\d)/(\d\d)")
+
+
+def is_year_range(value: str) -> bool:
+    """Whether ``value`` is a financial or academic year ("2026/27"), which fits serial/YY shapes.
+
+    Performance tables and reports are full of them next to the word "crime".
+    """
+    m = _YEAR_RANGE.fullmatch(value)
+    return m is not None and (int(m.group(1)) + 1) % 100 == int(m.group(2))
+
+
 class ForceReferenceDetector(UkDetector):
     """Reports configured reference shapes for one entity type when a keyword is near.
 
@@ -140,7 +152,7 @@ class ForceReferenceDetector(UkDetector):
         for shape in self.shapes:
             for m in shape.regex.finditer(text):
                 span = m.span()
-                if span in seen:
+                if span in seen or is_year_range(m.group()):
                     continue
                 context = probe.near(*span)
                 if shape.requires_context and not context:

@@ -105,6 +105,8 @@ class ProtectiveMarkingDetector(UkDetector):
             if not (alone or caveat or _SEPARATOR.match(rest) or (is_os and mark.isupper())):
                 continue
             start, end = m.start("mark"), (m.end("caveat") if caveat else m.end("mark"))
+            while text[end - 1] in " \t":  # the caveat group may end on the space before the subject
+                end -= 1
             normalised = normalise_marking(mark)
             line = text.count("\n", 0, start)
             result = self.result(
@@ -138,6 +140,7 @@ CASES: list[Case] = [
     Positive("RE: [OFFICIAL-SENSITIVE] case file", "OFFICIAL-SENSITIVE"),
     Positive("OFFICIAL-SENSITIVE: PERSONAL", "OFFICIAL-SENSITIVE: PERSONAL"),
     Positive("OFFICIAL-SENSITIVE [PERSONAL]", "OFFICIAL-SENSITIVE [PERSONAL]"),
+    Positive("OFFICIAL-SENSITIVE: PERSONAL - Op Harewood file", "OFFICIAL-SENSITIVE: PERSONAL"),
     Positive("SECRET UK EYES ONLY", "SECRET UK EYES ONLY"),
     Positive("body text\n\nTOP SECRET\n", "TOP SECRET"),
     Positive("RESTRICTED - PERSONAL", "RESTRICTED - PERSONAL"),

@@ -122,6 +122,9 @@ LABEL_WORDS: frozenset[str] = _words(
     methodist baptist pagan rastafarian atheist islam islamic allah god jesus christ
     schedule policy procedure guidance plan version appendix annex section purpose scope contents
     introduction background minutes agenda item items
+    unknown unidentified unnamed anonymous withheld tbc tba none nil male female
+    training safety awareness induction workshop course session sessions seminar conference
+    refresher assessment module cohort learning development
     """
 )
 
@@ -147,6 +150,7 @@ ORG_WORDS: frozenset[str] = _words(
     company corporation commission committee board panel inquiry review report act bill strategy
     programme program project scheme network alliance forum campaign ambulance fire rescue brigade hospice
     surgery practice pharmacy clinic store stores shop supermarket
+    suite venue lounge pavilion auditorium
     """
 )
 

@@ -19,7 +19,19 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 
 from gateway.detect import gazetteer
 
-_NAME = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:['’\-][A-Z][a-z]+)?|[A-Z]{2,}(?:['’\-][A-Z]{2,})?)"
+# Letters of names as written in England and Wales, including the Latin-1 and Latin
+# Extended-A letters of Polish, Czech, Romanian, Turkish, French... names ("Wiśniewski",
+# "Łukasz", "Zoë"): with ASCII classes "Mr Wiśniewski" was reported as "Wi".
+_U = "A-ZÀ-ÖØ-ÞĀ-ŽȘȚ"
+_L = "a-zß-öø-ÿĀ-žșț"
+_UP = f"[{_U}]"
+_LOW = f"[{_L}]"
+# A name never ends inside a word.
+_END = r"(?![^\W\d_])"
+_NAME = (
+    rf"(?:(?:Mc|Mac|O['’]|D['’])?{_UP}{_LOW}+(?:['’\-]{_UP}{_LOW}+)?{_END}"
+    rf"|{_UP}{{2,}}(?:['’\-]{_UP}{{2,}})?{_END})"
+)
 _INITIALS = r"(?:[A-Z]\.?[ \t]+){0,2}"
 
 _HONORIFIC = r"Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Rev|Revd|Prof|Cllr"
@@ -43,17 +55,25 @@ TITLED = re.compile(
 LABELLED = re.compile(
     r"(?i:\b(?:full[ \t]+name|name|surname|forenames?|forename\(s\)|first[ \t]+name|last[ \t]+name|known[ \t]+as|"
     r"alias|aka|maiden[ \t]+name|next[ \t]+of[ \t]+kin|victim|suspect|witness|nominal|offender|"
-    r"defendant|complainant|oic|officer[ \t]+in[ \t]+(?:the[ \t]+)?case))"
+    r"defendant|complainant|oic|officer[ \t]+in[ \t]+(?:the[ \t]+)?case|"
+    # people a referral, custody record or HR form is about
+    r"child|young[ \t]+person|detained[ \t]+person|dp|detainee|prisoner|accused|perpetrator|"
+    r"patient|employee|employee[ \t]+name|staff[ \t]+member|parent|carer|parent/carer|guardian|"
+    r"mother|father|registered[ \t]+keeper|keeper|driver|passenger|caller|informant|missing[ \t]+person|"
+    r"misper|deceased|applicant|claimant|pupil))"
     rf"[ \t]*[:\-–][ \t]*(?P<name>{_NAME}(?:,?[ \t]+{_NAME}){{0,3}})"
 )
 ALIAS = re.compile(
     r"(?i:\b(?:(?:also[ \t]+)?known[ \t]+as|aka|a\.k\.a\.?|alias|nicknamed|calls[ \t]+(?:himself|herself|themselves))"
     r")[ \t]+['‘\"“]?(?P<name>" + _NAME + r"(?:[ \t]+" + _NAME + r")?)['’\"”]?"
 )
-# "John SMITH" / "NOWAK Tomasz": police writing puts the surname in capitals.
+# "John SMITH" / "NOWAK Tomasz": police writing puts the surname in capitals, sometimes with
+# a nickname in quotes between ("Kieran 'Kez' HOLT").
+_NICKNAME = r"[ \t]+[\"“'‘][^\"”'’\n]{1,20}[\"”'’]"
 CAPS_SURNAME = re.compile(
-    r"\b(?:(?P<fore>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?P<sur>[A-Z]{2,}(?:['’\-][A-Z]{2,})?)"
-    r"|(?P<sur2>[A-Z]{2,}(?:['’\-][A-Z]{2,})?)[ \t]+(?P<fore2>[A-Z][a-z]+))\b"
+    rf"\b(?:(?P<fore>{_UP}{_LOW}+(?:[ \t]+{_UP}{_LOW}+)?)(?:{_NICKNAME})?"
+    rf"[ \t]+(?P<sur>{_UP}{{2,}}(?:['’\-]{_UP}{{2,}})?)"
+    rf"|(?P<sur2>{_UP}{{2,}}(?:['’\-]{_UP}{{2,}})?)[ \t]+(?P<fore2>{_UP}{_LOW}+)){_END}"
 )
 # Phrases after which a run of capitalised words is almost always a person in police writing.
 CUED = re.compile(
@@ -81,7 +101,7 @@ SIGNATURE = re.compile(
 )
 # A given name on its own, acting in a sentence ("Amara uses mobile ...", "When stopped, Connor produced ...").
 LONE_FORENAME = re.compile(r"(?<![\w'’\-])(?<![A-Za-z][ \t])(?P<name>[A-Z][a-z]+)[ \t]+(?=[a-z])")
-FORENAME_SURNAME = re.compile(rf"\b(?P<name>[A-Z][a-z]+[ \t]+{_NAME})\b(?:[ \t]+(?P<more>{_NAME})\b)?")
+FORENAME_SURNAME = re.compile(rf"\b(?P<name>[A-Z][a-z]+[ \t]+{_NAME})(?:[ \t]+(?P<more>{_NAME}))?")
 
 _SCORES = {
     "surname_first": 0.85,

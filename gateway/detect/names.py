@@ -22,6 +22,11 @@ _CAPS_BEFORE_COMMA = re.compile(r"([A-Z][A-Z'’\-]{1,}(?:[ \-][A-Z][A-Z'’\-]{
 _EDGE = " \t\r\n.,;:()[]{}<>\"'|/\\-–—*#"
 _POSSESSIVE = re.compile(r"['’]s$")
 _LEADING_NOISE = re.compile(r"^(?:\d{1,6}\s+)+")
+# "St John('s Church)", "Saint Helens": a saint's name is a church, school, hospital or town.
+_SAINT = re.compile(r"(?:St\.?|Saint)[ \t]+[A-Z]")
+# "Operation Harewood", "Op Kestrel": police operation and exercise names are code words.
+_CODENAME_BEFORE = re.compile(r"\b(?:Operation|Op|Exercise)\.?[ \t]+$", re.IGNORECASE)
+_CODENAME = re.compile(r"(?:Operation|OPERATION|Op|OP|Exercise|EXERCISE)\.?[ \t]+[A-Z]")
 
 
 def _is_caps(word: str) -> bool:
@@ -92,6 +97,12 @@ def refine_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     inside them, street names and ALL-CAPS headings.
     """
     start, end = _trim(text, start, end)
+    if (
+        _SAINT.match(text, start, end)
+        or _CODENAME.match(text, start, end)
+        or _CODENAME_BEFORE.search(text, max(0, start - 20), start)
+    ):
+        return None
     untitled = start
     start, end = _strip_titles(text, start, end)
     titled = start > untitled  # "Mr Patel": the title vouches for a lone surname

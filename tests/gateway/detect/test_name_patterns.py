@@ -28,7 +28,14 @@ NAME_LAYOUTS_CASES = [
     ("Many thanks.\n\nKind regards,\n\nWei Denis McDonald\nDC 3043\nProfessional Standards", ["Wei Denis McDonald"]),
     ("Amara uses mobile number 07700 900994", ["Amara"]),
     ("When stopped, Connor produced a licence", ["Connor"]),
+    ("CCTV shows Mr Wiśniewski striking him", ["Wiśniewski"]),  # letters beyond ASCII, never cut mid-word
+    ("Dr Łukasz Żółkiewski attended", ["Łukasz Żółkiewski"]),
+    ("Child: Ellie-Mae Gaskell     DOB 04.12.2019", ["Ellie-Mae Gaskell"]),  # referral and custody labels
+    ("DP: Tyrone DELACROIX-MENSAH, born 30 June 2001", ["Tyrone DELACROIX-MENSAH"]),
+    ("Parent/carer: Kayleigh Gaskell (mother)", ["Kayleigh Gaskell"]),
+    ('SUBJECT 2: Kieran "Kez" ADEYEMI-HOLT, born 1996', ['Kieran "Kez" ADEYEMI-HOLT']),  # nickname inside
     # Negatives, each with its reason:
+    ("Driver: Unknown male, Passenger: not known", []),   # a label followed by no name
     ("OFFICIAL-SENSITIVE, Personal data follows", []),   # marking then caveat, not SURNAME, Forename
     ("Name: Central Station", []),                        # organisation word after a label
     ("Mark the date and Grace period ends", []),          # given names that are everyday words

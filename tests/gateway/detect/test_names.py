@@ -43,6 +43,13 @@ REFINE_PERSON_SPAN_CASES = [
     ("a practising Sikh. The subject", "Sikh", None),                  # a faith, not a name
     ("He then met Kowalczyk again", "Kowalczyk", None),                # a lone surname: left to propagation
     ("Amara uses a phone", "Amara", "Amara"),                          # a given name starting a sentence
+    ("Next meeting: St John's Church Hall", "St John's", None),        # a saint: church, school, town
+    ("fundraiser at Saint Helens", "Saint Helens", None),              # a saint: a town
+    ("Ian St John spoke", "Ian St John", "Ian St John"),                # a surname with St, after a forename
+    ("PERSONAL - Op Harewood file", "Op Harewood", None),              # a police operation name
+    ("the Operation Larkspur update", "Larkspur", None),                # the code word alone
+    ("13:30 Officer Safety Training (OST) in the sports hall", "Officer Safety Training", None),  # a course
+    ("book the Aire Suite for lunch", "Aire Suite", None),             # a venue
 ]
 # fmt: on
 
