@@ -4,7 +4,8 @@ Built once per process (it holds the presidio engine and, with NER, the spaCy
 model). `detect` walks every part: text segments through `text`, tables through
 `tables` (column classes and per-cell findings), the whole document through
 Exact Data Match when an index has been built, then counts data subjects and
-collects protective markings.
+collects protective markings. Names and addresses of an e-mail's own
+correspondents are not disclosures (see `correspondents`).
 
 Failing closed: a part that the reader could not open is listed in
 `Detection.uninspectable` with the reader's reason, and so is a part whose
@@ -22,6 +23,7 @@ from gateway.content.model import Part
 from gateway.detect import markings
 from gateway.detect.analyzer import Analyzer
 from gateway.detect.columns import HeaderSynonyms
+from gateway.detect.correspondents import Correspondents
 from gateway.detect.model import Detection, Finding
 from gateway.detect.subjects import ID_TYPES, SubjectCounter
 from gateway.detect.tables import TableScanner
@@ -79,11 +81,12 @@ class Detector:
         """Everything detection can say about ``document`` and all parts below it."""
         detection = Detection()
         subjects = SubjectCounter()
+        correspondents = Correspondents.of(document)
         for part in document.walk():
             if part.uninspectable:
                 detection.uninspectable.append((part.name, part.uninspectable))
             try:
-                self._detect_part(part, detection, subjects)
+                self._detect_part(part, detection, subjects, correspondents)
             except Exception as exc:  # fail closed: the part is reported as not inspected
                 log.exception("detection failed on a %s part (%s)", part.kind, type(exc).__name__)
                 detection.uninspectable.append((part.name, f"detection failed ({type(exc).__name__})"))
@@ -97,8 +100,11 @@ class Detector:
         detection.markings = markings.collect(detection.findings)
         return detection
 
-    def _detect_part(self, part: Part, detection: Detection, subjects: SubjectCounter) -> None:
+    def _detect_part(
+        self, part: Part, detection: Detection, subjects: SubjectCounter, correspondents: Correspondents
+    ) -> None:
         found = segment_findings(self.analyzer, part) if part.segments else []
+        found = [f for f in found if not correspondents.is_correspondent(f)]
         subjects.add_findings(found)
         detection.findings.extend(found)
         for index, table in enumerate(part.tables):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from email import errors as email_errors
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from email.utils import getaddresses
 from typing import Any
 
 from gateway.content.formats.base import ReadContext, Writer, unique_name
@@ -214,6 +215,20 @@ def _header_values(message: Message) -> list[tuple[str, str]]:
     return out
 
 
+ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc")
+
+
+def correspondents(message: Message) -> list[tuple[str, str]]:
+    """(display name, address) of everyone the message is from or to.
+
+    Transport, not content (contract section 7): detection uses this to tell the
+    correspondents' own names and addresses, repeated in greetings and quoted
+    signatures, from people the message discloses something about.
+    """
+    values = [str(v) for header in ADDRESS_HEADERS for v in message.get_all(header) or []]
+    return [(name.strip(), addr.strip().lower()) for name, addr in getaddresses(values) if name or addr]
+
+
 class EmlHandler:
     kind = "eml"
 
@@ -240,7 +255,8 @@ class EmlHandler:
             data=data,
             segments=segments,
             children=children,
-            meta={"headers": [h for h, _ in headers], "signatures": signatures},
+            meta={"headers": [h for h, _ in headers], "signatures": signatures,
+                  "correspondents": correspondents(message)},
         )
         if _defect(message, _TRUNCATED):
             part.uninspectable = "truncated e-mail: a multipart section has no closing boundary"
