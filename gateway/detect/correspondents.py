@@ -5,8 +5,10 @@ content. Their names and addresses come back in the body too, in the greeting,
 in signatures and in quoted replies, and reporting those as disclosures would
 hold every ordinary reply to an outside supplier. So a name or e-mail address
 found inside a message (its bodies and attachments) that is one of that
-message's own correspondents is dropped; everything else found next to it (an
-NI number, a health condition, a third person) still counts.
+message's own correspondents is not a disclosure; everything else found next to it (an
+NI number, a health condition, a third person) still counts. Such a finding is
+still reported (it is a name), marked `where="correspondent"`; it counts as no
+data subject and policy does not judge it.
 """
 
 from __future__ import annotations

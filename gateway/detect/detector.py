@@ -5,7 +5,9 @@ model). `detect` walks every part: text segments through `text`, tables through
 `tables` (column classes and per-cell findings), the whole document through
 Exact Data Match when an index has been built, then counts data subjects and
 collects protective markings. Names and addresses of an e-mail's own
-correspondents are not disclosures (see `correspondents`).
+correspondents are reported with `where="correspondent"` but are not
+disclosures: they count as no subject and policy does not judge them (see
+`correspondents`).
 
 Failing closed: a part that the reader could not open is listed in
 `Detection.uninspectable` with the reader's reason, and so is a part whose
@@ -15,7 +17,7 @@ inspection raised, so policy never mistakes "could not look" for "clean".
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -24,7 +26,7 @@ from gateway.detect import markings
 from gateway.detect.analyzer import Analyzer
 from gateway.detect.columns import HeaderSynonyms
 from gateway.detect.correspondents import Correspondents
-from gateway.detect.model import Detection, Finding
+from gateway.detect.model import CORRESPONDENT, Detection, Finding
 from gateway.detect.subjects import ID_TYPES, SubjectCounter
 from gateway.detect.tables import TableScanner
 from gateway.detect.text import segment_findings
@@ -103,9 +105,11 @@ class Detector:
     def _detect_part(
         self, part: Part, detection: Detection, subjects: SubjectCounter, correspondents: Correspondents
     ) -> None:
-        found = segment_findings(self.analyzer, part) if part.segments else []
-        found = [f for f in found if not correspondents.is_correspondent(f)]
-        subjects.add_findings(found)
+        found = [
+            replace(f, where=CORRESPONDENT) if correspondents.is_correspondent(f) else f
+            for f in (segment_findings(self.analyzer, part) if part.segments else [])
+        ]
+        subjects.add_findings(f for f in found if f.where != CORRESPONDENT)
         detection.findings.extend(found)
         for index, table in enumerate(part.tables):
             findings, fields, classes = self.tables.scan(part, index)

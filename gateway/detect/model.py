@@ -77,6 +77,11 @@ OFFENDER_FIELD_CATEGORIES: frozenset[str] = frozenset(
 _HASH_KEY = secrets.token_bytes(32)
 
 
+# `Finding.where` of a name or address that is one of the e-mail's own correspondents:
+# reported (it is a name), but not a disclosure (contract section 7, transport).
+CORRESPONDENT = "correspondent"
+
+
 def value_hash(text: str) -> str:
     """A short fingerprint of a matched value: enough to correlate within a verdict, not to recover."""
     return hmac.new(_HASH_KEY, text.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
@@ -168,7 +173,8 @@ class Detection:
     uninspectable: list[tuple[str, str]] = field(default_factory=list)
 
     def entity_types(self) -> set[str]:
-        return {f.entity_type for f in self.findings}
+        """Types of what the content discloses (an e-mail's own correspondents are not disclosed)."""
+        return {f.entity_type for f in self.findings if f.where != CORRESPONDENT}
 
     def categories(self) -> set[str]:
         """Entity types found anywhere plus the categories of personal-data columns."""

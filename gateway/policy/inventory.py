@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.detect.model import ENTITY_TYPES, SPECIAL_FIELD_CATEGORIES, Detection, FieldInfo, Finding
+from gateway.detect.model import CORRESPONDENT, ENTITY_TYPES, SPECIAL_FIELD_CATEGORIES, Detection, FieldInfo, Finding
 from gateway.policy.markings import Marking, parse_marking
 
 # Column categories that describe the shape of a column, not the personal data in it.
@@ -96,8 +96,8 @@ def items(detection: Detection) -> list[Item]:
         if f.category not in UNDESCRIBED_COLUMNS
     ]
     for finding in detection.findings:
-        if finding.entity_type == "PROTECTIVE_MARKING":
-            continue
+        if finding.entity_type == "PROTECTIVE_MARKING" or finding.where == CORRESPONDENT:
+            continue  # markings are judged on their own; correspondents are transport, not disclosed
         if finding.table is None:
             out.append(Item(finding.entity_type, finding=finding))
             continue

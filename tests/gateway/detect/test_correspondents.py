@@ -33,14 +33,15 @@ def detector() -> Detector:
     return Detector(DetectorConfig(config_dir=CONFIG, with_ner=False, edm_dir=None))
 
 
-def test_correspondents_are_dropped_and_third_parties_kept(detector: Detector) -> None:
+def test_correspondents_are_marked_and_not_counted_third_parties_are(detector: Detector) -> None:
     detection = detector.detect(content.read(reply(), "reply.eml"))
-    people = {f.text for f in detection.findings if f.entity_type == "PERSON"}
-    emails = {f.text for f in detection.findings if f.entity_type == "EMAIL_ADDRESS"}
-    assert "Gary Nolan" in people
-    assert not people & {"Sarah Whitfield", "Dave Brown", "Dave"}
-    assert not emails
+    disclosed = {f.text for f in detection.findings if f.where != "correspondent" and f.entity_type == "PERSON"}
+    marked = {f.text for f in detection.findings if f.where == "correspondent"}
+    assert disclosed == {"Gary Nolan"}
+    assert {"Sarah Whitfield", "Dave Brown"} <= marked
+    assert "sarah.whitfield@hampshire.pnn.police.uk" in marked
     assert detection.subjects == 1
+    assert "EMAIL_ADDRESS" not in detection.entity_types()
 
 
 def test_names_are_matched_within_the_enclosing_message_only() -> None:
