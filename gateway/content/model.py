@@ -41,6 +41,9 @@ class Table:
     hidden: bool = False
     hidden_columns: set[int] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
+    # A copy the file keeps of data it shows elsewhere (an XLSX pivot cache): its
+    # content is inspected, but it is not a separate table of records.
+    derived: bool = False
 
     def column(self, index: int) -> list[str]:
         """All data values of one column (missing cells read as "")."""

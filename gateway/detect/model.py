@@ -147,6 +147,7 @@ class FieldInfo:
     confidence: float
     hidden: bool = False
     values: int = 0
+    derived: bool = False  # the column belongs to a copy of data shown elsewhere (Table.derived)
 
     def to_json(self, allowed: bool | None) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -78,6 +78,7 @@ class TableScanner:
                     category=cls.category,
                     confidence=cls.confidence,
                     hidden=table.hidden or col in table.hidden_columns,
+                    derived=table.derived,
                     values=sum(1 for v in values if v.strip() and not is_null(v)),
                 )
             )

@@ -8,9 +8,9 @@ reviewer, under an agreement or not, even when the agreement allows its
 categories. Hidden columns that redaction removes anyway do not count: they
 never leave.
 
-Pivot caches are hidden copies of data a workbook shows elsewhere; they are
-rebuilt or dropped by the writer with the sheet they summarise, so they are
-judged with that sheet, not here.
+Derived tables (`FieldInfo.derived`: pivot caches, hidden copies of data a
+workbook shows elsewhere) are rebuilt or dropped by the writer with the sheet
+they summarise, so they are judged with that sheet, not here.
 """
 
 from __future__ import annotations
@@ -24,24 +24,21 @@ HIDDEN_WHERE = {"hidden-sheet": "hidden sheet", "hidden-column": "hidden column"
 ColumnKey = tuple[str, int, int]
 
 
-def _derived_copy(table_label: str) -> bool:
-    return table_label.rsplit("/", 1)[-1].lower().startswith("pivot cache")
-
-
 def hidden_reasons(detection: Detection, removed: frozenset[ColumnKey] = frozenset()) -> list[Reason]:
     """One quarantine reason naming where hidden personal data sits, or nothing.
 
     `removed` are the (part name, table, column index) keys redaction cuts.
     """
     places: dict[str, None] = {}
+    derived = {(f.part_name, f.table) for f in detection.fields if f.derived}
     for field in detection.fields:
         key = (field.part_name, field.table, field.column_index)
-        if field.hidden and field.category not in NOT_PERSONAL and key not in removed \
-                and not _derived_copy(field.part):
+        if field.hidden and not field.derived and field.category not in NOT_PERSONAL and key not in removed:
             places[field.part] = None
     rows = 0
     for finding in detection.findings:
-        if finding.where not in HIDDEN_WHERE or finding.entity_type in NOT_PERSONAL or _derived_copy(finding.part):
+        if finding.where not in HIDDEN_WHERE or finding.entity_type in NOT_PERSONAL \
+                or (finding.part_name, finding.table) in derived:
             continue
         if finding.table is not None and (finding.part_name, finding.table, finding.column_index) in removed:
             continue

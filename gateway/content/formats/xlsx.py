@@ -437,7 +437,8 @@ class _Reader:
         else:
             depth = max((len(v) for v in shared), default=0)
             rows = [[v[i] if i < len(v) else "" for v in shared] for i in range(depth)]
-        self.part.tables.append(Table(name=f"pivot cache {cache_id}", header=fields, rows=rows, hidden=True))
+        cache = Table(name=f"pivot cache {cache_id}", header=fields, rows=rows, hidden=True, derived=True)
+        self.part.tables.append(cache)
         self.tables_meta.append(
             {
                 "source": "pivot",

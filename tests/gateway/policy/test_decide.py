@@ -337,7 +337,7 @@ def test_a_hidden_partial_copy_does_not_make_the_transfer_incomplete(agreement) 
 
     def field(table: int, column: str, category: str, index: int, hidden: bool) -> FieldInfo:
         label = "hr.xlsx/pivot cache 1" if hidden else "hr.xlsx/Staff"
-        return FieldInfo(label, "hr.xlsx", table, column, index, category, 0.9, hidden=hidden)
+        return FieldInfo(label, "hr.xlsx", table, column, index, category, 0.9, hidden=hidden, derived=hidden)
 
     visible = [field(0, "Name", "PERSON", 0, False), field(0, "Job Title", "JOB_TITLE", 1, False)]
     cache = [field(1, "Name", "PERSON", 0, True)]  # a pivot cache holding names only
@@ -380,3 +380,15 @@ def test_offender_data_under_an_agreement_that_allows_some_is_excess_as_usual(bu
     verdict = _decide(b.detection, agreement)
     assert verdict.action is Action.REDACT
     assert not any(r.code == "offender-data" for r in verdict.reasons)
+
+
+def test_a_hidden_derived_copy_is_not_hidden_content(agreement) -> None:  # type: ignore[no-untyped-def]
+    from gateway.detect.model import Detection, FieldInfo
+
+    visible = [FieldInfo("hr.xlsx/Staff", "hr.xlsx", 0, "Name", 0, "PERSON", 0.9),
+               FieldInfo("hr.xlsx/Staff", "hr.xlsx", 0, "Job Title", 1, "JOB_TITLE", 0.9)]
+    # Named like an ordinary sheet: it is the reader's `derived` flag that matters, not the name.
+    copy = [FieldInfo("hr.xlsx/Copy", "hr.xlsx", 1, "Name", 0, "PERSON", 0.9, hidden=True, derived=True)]
+    assert _decide(Detection(fields=visible + copy, subjects=3), agreement).action is Action.ALLOW
+    hidden = [FieldInfo("hr.xlsx/Copy", "hr.xlsx", 1, "Name", 0, "PERSON", 0.9, hidden=True)]
+    assert _decide(Detection(fields=visible + hidden, subjects=3), agreement).action is Action.QUARANTINE

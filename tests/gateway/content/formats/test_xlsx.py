@@ -286,7 +286,8 @@ def test_pivot_cache_keeps_data_of_a_deleted_source_sheet() -> None:
     part = read(data)
 
     cache = next(t for t in part.tables if t.name.startswith("pivot cache"))
-    assert cache.hidden
+    assert cache.hidden and cache.derived
+    assert not any(t.derived for t in part.tables if t is not cache)
     assert cache.header == ["Surname", "NI Number"]
     assert cache.rows == rows
 
