@@ -22,6 +22,9 @@ import string
 from dataclasses import dataclass
 from datetime import date
 
+from detectors.checks import luhn_valid, pnc_check_letter
+from gateway.detect.edm.normalise import fold_pnc
+
 MOD23 = "ZABCDEFGHJKLMNPQRTUVWXY"
 # Letters that never appear as a mod-23 check character.
 NOT_MOD23 = "IOS"
@@ -61,18 +64,9 @@ def pnc_invalid(rng: random.Random) -> str:
 
 
 def is_valid_pnc(text: str) -> bool:
-    t = text.strip().upper()
-    m = re.fullmatch(r"(\d{2}|\d{4})/(\d{1,7})([A-Z])", t)
-    if m:
-        year, serial, letter = m.groups()
-    else:
-        m = re.fullmatch(r"(\d{3,11})([A-Z])", t)
-        if not m:
-            return False
-        digits, letter = m.groups()
-        # Compact forms: YYYY + 7-digit serial, or YY + serial.
-        year, serial = (digits[:4], digits[4:]) if len(digits) == 11 else (digits[:2], digits[2:])
-    return MOD23[int(year[-2:] + serial.zfill(7)) % 23] == letter
+    """Judged by the product's own parser and check letter, so generator and detector cannot disagree."""
+    folded = fold_pnc(text)
+    return folded is not None and pnc_check_letter(folded[:2], folded[2:9]) == folded[9]
 
 
 def cro_check(serial: int, year: int) -> str:
@@ -279,10 +273,7 @@ def luhn_digit(body: str) -> str:
 
 
 def is_luhn_valid(text: str) -> bool:
-    digits = re.sub(r"[ -]", "", text)
-    if not digits.isdigit():
-        return False
-    return luhn_digit(digits[:-1]) == digits[-1]
+    return luhn_valid(re.sub(r"[ -]", "", text))
 
 
 def card(rng: random.Random, layout: str | None = None) -> str:
