@@ -228,3 +228,28 @@ def test_unparseable_file_is_never_a_silent_pass(tmp_path: Path) -> None:
     verdict = json.loads(result.stdout)
     assert verdict["action"] == "quarantine"
     assert any("export.xlsx" in r for r in verdict["reasons"])
+
+
+def test_a_damaged_edm_index_is_a_one_line_input_error(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    (state / "edm").mkdir(parents=True)
+    (state / "edm" / "offender.edm").write_bytes(b"truncated")
+    src = tmp_path / "a.txt"
+    src.write_text("hello\n")
+    result = scan(src, env={"DLP_STATE_DIR": str(state)})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_scan_quietly(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    folder.mkdir()
+    for i in range(400):  # ~100 KB of reports: more than a pipe buffer holds
+        (folder / f"note{i:03d}.txt").write_text("Lunch on Friday at noon.\n")
+    env = {**os.environ, "DLP_WITH_NER": "0"}
+    result = subprocess.run(
+        f"{sys.executable} -m gateway.cli scan {folder} | head -n 1", shell=True, cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.stdout.count("\n") == 1
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
