@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -214,11 +215,14 @@ async def start_mail_filter(settings: Settings, store: QuarantineStore) -> tuple
     return pool, server
 
 
-async def _retention_loop(settings: Settings, store: object, sweep: object, stop: asyncio.Event) -> None:
+async def _retention_loop(
+    settings: Settings, store: QuarantineStore, sweep: Callable[[QuarantineStore, Settings], object],
+    stop: asyncio.Event,
+) -> None:
     """Expire items past their retention: payloads deleted, metadata kept for the audit trail."""
     while not stop.is_set():
         try:
-            await asyncio.to_thread(sweep, store, settings)  # type: ignore[arg-type]
+            await asyncio.to_thread(sweep, store, settings)
         except Exception:
             log.exception("retention sweep failed; will retry")
         with contextlib.suppress(TimeoutError):
