@@ -104,9 +104,5 @@ def _inspect_item(inspector: Inspecting, item: bodies.Item, destinations: Sequen
     There is more than one destination only when the Host header and the host
     the proxy connects to disagree (domain fronting): both must be allowed.
     """
-    best = None
-    for destination in destinations:
-        inspection = inspector.inspect(item.data, item.name, destination)
-        if best is None or inspection.action > best.action:
-            best = inspection
-    return best
+    # One read and one detection, one decision per destination.
+    return max(inspector.inspect_for(item.data, item.name, destinations), key=lambda inspection: inspection.action)

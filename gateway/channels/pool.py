@@ -26,7 +26,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -42,7 +42,7 @@ R = TypeVar("R")
 
 
 class Inspecting(Protocol):
-    def inspect(self, data: bytes, name: str, destination: str | None) -> Any: ...
+    def inspect_for(self, data: bytes, name: str, destinations: Sequence[str | None]) -> list[Any]: ...
 
 
 @dataclass

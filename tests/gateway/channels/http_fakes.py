@@ -12,7 +12,7 @@ import os
 import re
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -41,6 +41,11 @@ class FakeInspector:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str | None]] = []
+        self.reads = 0  # inspect_for calls: how often an item was read and detected
+
+    def inspect_for(self, data: bytes, name: str, destinations: Sequence[str | None]) -> list[Inspection]:
+        self.reads += 1
+        return [self.inspect(data, name, destination) for destination in destinations]
 
     def inspect(self, data: bytes, name: str, destination: str | None) -> Inspection:
         self.calls.append((name, destination))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ BROKEN_FACTORY = "tests.gateway.channels.pool_fakes:build_broken_runtime"
 class NullInspector:
     """Nothing in these tests inspects: the jobs below only show what the pool does with them."""
 
-    def inspect(self, data: bytes, name: str, destination: str | None) -> Any:
+    def inspect_for(self, data: bytes, name: str, destinations: Sequence[str | None]) -> list[Any]:
         raise AssertionError("not used")
 
 

@@ -125,3 +125,14 @@ async def test_requests_are_judged_in_worker_processes():
         assert (await judge(pool, request_job(b"fine"))).action == Action.ALLOW
     finally:
         pool.close()
+
+
+def test_domain_fronting_judges_both_names_from_one_read():
+    inspector = FakeInspector()
+    body = f"NI {NINO}".encode()
+    job = request_job(body, ("Content-Type", "text/plain"), dest=(PARTNER, "evil.example"))
+    out = inspect_request(Runtime(inspector), job)
+    # Redacted for the partner, held for the other name: the stricter verdict wins.
+    assert out.action == Action.QUARANTINE
+    assert {d for _, d in inspector.calls} == {PARTNER, "evil.example"}
+    assert inspector.reads == 1
